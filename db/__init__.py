@@ -1,0 +1,3 @@
+"""Chronoscope's data layer: schema, ingest pipeline and query layer. Never imports Qt."""
+
+__version__ = "0.1.0"

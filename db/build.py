@@ -1,0 +1,372 @@
+"""Building a database from a folder of documents.
+
+The output is written to a temporary file beside the target and moved into
+place only when complete, so a failed build never leaves a half-built
+database. The same inputs always give the same content: ids are assigned in
+a fixed order (catalogue order, then file name), and nothing depends on time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import insert, text
+from sqlalchemy.orm import Session
+
+from db import __version__
+from db.database import create_schema, writable_engine
+from db.ingest import IngestError, ParsedDocument, parse_document
+from db.ingest.pipeline import title_from_text
+from db.models import SCHEMA_VERSION, Meta, Paragraph, Passage, Repair, Section, Source
+
+#: Bump when the pipeline's output changes, so cached databases are rebuilt.
+PIPELINE_VERSION = "1"
+
+DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+
+
+class BuildError(Exception):
+    """The build cannot proceed; the message is for the user."""
+
+
+@dataclass
+class CatalogueEntry:
+    id: str
+    file: str
+    title: str | None = None
+    author: str | None = None
+    kind: str | None = None
+    language: str | None = None
+    perspective: str | None = None
+
+
+@dataclass
+class PassageRow:
+    id: int
+    source_id: str
+    section_id: int
+    paragraph_id: int
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class BuildContext:
+    """What later stages (time expressions, entities, events) get to work with."""
+
+    session: Session
+    documents: list[tuple[str, ParsedDocument]]  # (source id, parsed document), in order
+    passages: dict[str, list[PassageRow]]  # per source id, in text order
+    corpus_dir: Path
+    curated: bool = True  # False when building user-imported documents with no curation
+    log: Callable[[str], None] = lambda _m: None
+    data: dict[str, Any] = field(default_factory=dict)  # stages share results here
+
+
+def load_catalogue(corpus_dir: Path) -> list[CatalogueEntry] | None:
+    path = corpus_dir / "sources.yaml"
+    if not path.exists():
+        return None
+    try:
+        content = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BuildError(f"{path.name}: cannot be read as UTF-8 text ({exc}).") from exc
+    try:
+        raw = yaml.safe_load(content)
+    except yaml.YAMLError:
+        # Hand-written catalogues often have unquoted values containing ": ";
+        # read the simple "- key: value" form line by line instead.
+        raw = _read_simple_catalogue(content)
+        if raw is None:
+            raise BuildError(f"{path.name}: not a valid catalogue (neither YAML nor '- key: value' lines).") from None
+    if not isinstance(raw, list):
+        raise BuildError(f"{path.name}: expected a list of sources, one entry per document.")
+    entries: list[CatalogueEntry] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or "file" not in item:
+            raise BuildError(f"{path.name}: entry {i + 1} has no 'file'.")
+        sid = str(item.get("id") or Path(str(item["file"])).stem)
+        if sid in seen:
+            raise BuildError(f"{path.name}: the id {sid!r} is used twice.")
+        seen.add(sid)
+        if not (corpus_dir / str(item["file"])).is_file():
+            raise BuildError(f"{path.name}: entry {sid!r} names {item['file']!r}, which is not in {corpus_dir}.")
+        entries.append(
+            CatalogueEntry(
+                id=sid,
+                file=str(item["file"]),
+                title=item.get("title"),
+                author=item.get("author"),
+                kind=item.get("kind"),
+                language=item.get("language"),
+                perspective=item.get("perspective"),
+            )
+        )
+    return entries
+
+
+def _read_simple_catalogue(content: str) -> list[dict[str, str]] | None:
+    """Parse '- key: value' entries, splitting each line at its first ': '."""
+    entries: list[dict[str, str]] = []
+    for line in content.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if line.startswith("- "):
+            entries.append({})
+            stripped = line[2:].strip()
+        if not entries or ":" not in stripped:
+            return None
+        key, _, value = stripped.partition(":")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        entries[-1][key.strip()] = value
+    return entries or None
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "document"
+
+
+def discover(corpus_dir: Path) -> list[CatalogueEntry]:
+    """The documents to build: the catalogue's entries, else every text file in the folder."""
+    if not corpus_dir.is_dir():
+        raise BuildError(f"{corpus_dir} is not a folder.")
+    entries = load_catalogue(corpus_dir)
+    if entries is not None:
+        return entries
+    files = sorted(p for p in corpus_dir.iterdir() if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+    if not files:
+        raise BuildError(f"{corpus_dir} holds no documents ({', '.join(DOCUMENT_SUFFIXES)}).")
+    out: list[CatalogueEntry] = []
+    used: set[str] = set()
+    for f in files:
+        sid = _slug(f.stem)
+        while sid in used:
+            sid += "-2"
+        used.add(sid)
+        out.append(CatalogueEntry(id=sid, file=f.name))
+    return out
+
+
+def inputs_hash(corpus_dir: Path) -> str:
+    """Hash of everything a build reads: documents, catalogue, curated data, pipeline version."""
+    from db.resources import resource_path
+
+    h = hashlib.sha256()
+    h.update(f"{PIPELINE_VERSION}/{SCHEMA_VERSION}/{__version__}".encode())
+    roots = [corpus_dir, resource_path("curated")]
+    for root in roots:
+        if not root.exists():
+            continue
+        for p in sorted(root.rglob("*")):
+            if p.is_file() and "__pycache__" not in p.parts:
+                h.update(p.relative_to(root).as_posix().encode())
+                h.update(p.read_bytes())
+    # The pipeline's own code is an input too.
+    pkg = Path(__file__).resolve().parent
+    for p in sorted(pkg.rglob("*.py")):
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _insert_document(s: Session, ordinal: int, entry: CatalogueEntry, doc: ParsedDocument, ids: dict[str, int], origin: str) -> list[PassageRow]:
+    s.execute(
+        insert(Source),
+        [
+            {
+                "id": entry.id,
+                "ordinal": ordinal,
+                "file_name": entry.file,
+                "title": entry.title or title_from_text(doc),
+                "author": entry.author,
+                "kind": entry.kind,
+                "language": entry.language,
+                "perspective": entry.perspective,
+                "format": doc.format,
+                "encoding": doc.encoding,
+                "sha256": doc.sha256,
+                "original_text": doc.original,
+                "normalized_text": doc.normalized,
+                "infobox": doc.infobox,
+                "warnings": doc.warnings,
+                "origin": origin,
+            }
+        ],
+    )
+    if doc.repairs:
+        s.execute(
+            insert(Repair),
+            [
+                {
+                    "source_id": entry.id,
+                    "kind": r.kind,
+                    "orig_start": r.orig_start,
+                    "orig_end": r.orig_end,
+                    "norm_start": r.norm_start,
+                    "norm_end": r.norm_end,
+                    "original": r.original,
+                    "replacement": r.replacement,
+                }
+                for r in doc.repairs
+            ],
+        )
+    section_ids: list[int] = []
+    rows = []
+    for i, sec in enumerate(doc.sections):
+        ids["section"] += 1
+        section_ids.append(ids["section"])
+        rows.append(
+            {
+                "id": ids["section"],
+                "source_id": entry.id,
+                "parent_id": section_ids[sec.parent] if sec.parent is not None else None,
+                "ordinal": i,
+                "level": sec.level,
+                "title": sec.title,
+                "start": sec.start,
+                "end": sec.end,
+            }
+        )
+    s.execute(insert(Section), rows)
+    para_rows = []
+    para_ids: list[int] = []
+    for i, p in enumerate(doc.paragraphs):
+        ids["paragraph"] += 1
+        para_ids.append(ids["paragraph"])
+        para_rows.append(
+            {
+                "id": ids["paragraph"],
+                "source_id": entry.id,
+                "section_id": section_ids[doc.section_of[i]],
+                "ordinal": i,
+                "kind": p.kind,
+                "start": p.start,
+                "end": p.end,
+            }
+        )
+    if para_rows:
+        s.execute(insert(Paragraph), para_rows)
+    passages: list[PassageRow] = []
+    for ordinal_in_source, (start, end, kind, pi) in enumerate(doc.passages()):
+        ids["passage"] += 1
+        passages.append(
+            PassageRow(ids["passage"], entry.id, section_ids[doc.section_of[pi]], para_ids[pi], kind, start, end, doc.normalized[start:end])
+        )
+    if passages:
+        s.execute(
+            insert(Passage),
+            [
+                {
+                    "id": p.id,
+                    "source_id": p.source_id,
+                    "section_id": p.section_id,
+                    "paragraph_id": p.paragraph_id,
+                    "ordinal": n,
+                    "kind": p.kind,
+                    "start": p.start,
+                    "end": p.end,
+                    "text": p.text,
+                }
+                for n, p in enumerate(passages)
+            ],
+        )
+    return passages
+
+
+def run_stages(ctx: BuildContext) -> None:
+    """Time expressions, then entities, then events (each stage may read the ones before)."""
+    from db import stages
+
+    for stage in stages.STAGES:
+        stage(ctx)
+
+
+@dataclass
+class BuildReport:
+    out: Path
+    sources: int
+    passages: int
+    bytes_read: int
+    warnings: list[str]
+    counts: dict[str, int]
+
+
+def build_database(
+    corpus_dir: Path,
+    out: Path,
+    *,
+    log: Callable[[str], None] = lambda _m: None,
+    curated: bool = True,
+) -> BuildReport:
+    """Build a database from a folder of documents into ``out`` (atomically)."""
+    corpus_dir = Path(corpus_dir)
+    out = Path(out)
+    entries = discover(corpus_dir)
+    parsed: list[tuple[CatalogueEntry, ParsedDocument]] = []
+    warnings: list[str] = []
+    bytes_read = 0
+    for entry in entries:
+        path = corpus_dir / entry.file
+        try:
+            doc = parse_document(path)
+        except IngestError as exc:
+            raise BuildError(str(exc)) from exc
+        bytes_read += len(doc.original.encode("utf-8"))
+        warnings.extend(doc.warnings)
+        for w in doc.warnings:
+            log(f"warning: {w}")
+        parsed.append((entry, doc))
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        engine = writable_engine(tmp, bulk=True)
+        create_schema(engine)
+        with Session(engine) as s, s.begin():
+            ids = {"section": 0, "paragraph": 0, "passage": 0}
+            all_passages: dict[str, list[PassageRow]] = {}
+            for ordinal, (entry, doc) in enumerate(parsed):
+                all_passages[entry.id] = _insert_document(s, ordinal, entry, doc, ids, "bundled")
+            ctx = BuildContext(s, [(e.id, d) for e, d in parsed], all_passages, corpus_dir, curated, log)
+            run_stages(ctx)
+            s.execute(text("INSERT INTO passage_fts(passage_fts) VALUES ('rebuild')"))
+            s.execute(
+                insert(Meta),
+                [
+                    {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+                    {"key": "pipeline_version", "value": PIPELINE_VERSION},
+                    {"key": "inputs_hash", "value": inputs_hash(corpus_dir)},
+                    {"key": "warnings", "value": json.dumps(warnings, ensure_ascii=False)},
+                ],
+            )
+            counts = {
+                t: int(s.execute(text(f"SELECT count(*) FROM {t}")).scalar_one())  # noqa: S608 - fixed names
+                for t in ("source", "passage", "time_expression", "entity", "mention", "event", "evidence")
+            }
+        engine.dispose()
+        # Compact and make the file deterministic-ish (page order) before moving it in place.
+        con = sqlite3.connect(tmp)
+        con.execute("VACUUM")
+        con.close()
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return BuildReport(out, len(parsed), counts["passage"], bytes_read, warnings, counts)

@@ -1,0 +1,43 @@
+"""The bundled database: prebuilt in a frozen app, built on first run in a source checkout."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from db.build import build_database, inputs_hash
+from db.resources import corpus_dir, is_frozen, resource_path
+
+DB_NAME = "chronoscope.sqlite"
+
+
+def prebuilt_path() -> Path:
+    """Where a frozen app carries its prebuilt database."""
+    return resource_path(DB_NAME)
+
+
+def _stored_hash(path: Path) -> str | None:
+    try:
+        con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key='inputs_hash'").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None
+
+
+def ensure_bundled_database(cache_dir: Path, log: Callable[[str], None] = lambda _m: None) -> Path:
+    """Path of the bundled database, (re)building it into ``cache_dir`` when its inputs changed."""
+    prebuilt = prebuilt_path()
+    if is_frozen():
+        return prebuilt
+    target = Path(cache_dir) / DB_NAME
+    wanted = inputs_hash(corpus_dir())
+    if target.is_file() and _stored_hash(target) == wanted:
+        return target
+    log(f"building the bundled database into {target} ...")
+    build_database(corpus_dir(), target, log=log)
+    return target

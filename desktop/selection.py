@@ -1,0 +1,162 @@
+"""The one selection context: current event, entity, passage, and the active filters.
+
+Every pane syncs with this object both ways and never calls another pane.
+Signals carry ``(current, previous)``; setting the value a pane already shows
+is a no-op, so a pane that re-emits while reacting cannot loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What every pane restricts itself to. Empty/None fields mean 'no restriction'."""
+
+    earliest: int | None = None  # day numbers (date.toordinal()), inclusive
+    latest: int | None = None
+    kinds: frozenset[str] = frozenset()
+    sources: frozenset[str] = frozenset()
+    entities: frozenset[str] = frozenset()
+    entities_all: bool = False  # True: an event must involve all chosen entities; False: any
+    phases: frozenset[str] = frozenset()
+    review_statuses: frozenset[str] = frozenset()
+    extra: tuple[tuple[str, Any], ...] = field(default=())
+
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+    def describe(self) -> list[tuple[str, str]]:
+        """(field, label) pairs for the active filters, e.g. for removable chips."""
+        from datetime import date
+
+        out: list[tuple[str, str]] = []
+        if self.earliest is not None or self.latest is not None:
+            a = date.fromordinal(self.earliest).isoformat() if self.earliest is not None else "…"
+            b = date.fromordinal(self.latest).isoformat() if self.latest is not None else "…"
+            out.append(("dates", f"{a} – {b}"))
+        if self.kinds:
+            out.append(("kinds", "kind: " + ", ".join(sorted(self.kinds))))
+        if self.sources:
+            out.append(("sources", "source: " + ", ".join(sorted(self.sources))))
+        if self.entities:
+            joiner = " & " if self.entities_all else " | "
+            out.append(("entities", "entity: " + joiner.join(sorted(self.entities))))
+        if self.phases:
+            out.append(("phases", "phase: " + ", ".join(sorted(self.phases))))
+        if self.review_statuses:
+            out.append(("review_statuses", "review: " + ", ".join(sorted(self.review_statuses))))
+        return out
+
+    def without(self, name: str) -> Filters:
+        """These filters with one field (as named by :meth:`describe`) cleared."""
+        if name == "dates":
+            return replace(self, earliest=None, latest=None)
+        if name == "entities":
+            return replace(self, entities=frozenset(), entities_all=False)
+        return replace(self, **{name: frozenset()})
+
+
+class SelectionContext(QObject):
+    """Owns what is selected and filtered. Ids are strings for events/entities, ints for passages."""
+
+    eventChanged = Signal(object, object)  # (current event id | None, previous)
+    entityChanged = Signal(object, object)  # (current entity id | None, previous)
+    passageChanged = Signal(object, object)  # (current passage id | None, previous)
+    entitySetChanged = Signal(object)  # frozenset of entity ids multi-selected in the entity pane
+    filtersChanged = Signal(object, object)  # (Filters, previous Filters)
+    sourceChanged = Signal(object, object)  # (source id shown in the text pane | None, previous)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._event: str | None = None
+        self._entity: str | None = None
+        self._passage: int | None = None
+        self._source: str | None = None
+        self._entity_set: frozenset[str] = frozenset()
+        self._filters = Filters()
+
+    # --- current values -------------------------------------------------
+    @property
+    def event(self) -> str | None:
+        return self._event
+
+    @property
+    def entity(self) -> str | None:
+        return self._entity
+
+    @property
+    def passage(self) -> int | None:
+        return self._passage
+
+    @property
+    def source(self) -> str | None:
+        return self._source
+
+    @property
+    def entity_set(self) -> frozenset[str]:
+        return self._entity_set
+
+    @property
+    def filters(self) -> Filters:
+        return self._filters
+
+    # --- setters (slots) -------------------------------------------------
+    @Slot(object)
+    def set_event(self, event_id: str | None) -> None:
+        if event_id == self._event:
+            return
+        previous, self._event = self._event, event_id
+        self.eventChanged.emit(event_id, previous)
+
+    @Slot(object)
+    def set_entity(self, entity_id: str | None) -> None:
+        if entity_id == self._entity:
+            return
+        previous, self._entity = self._entity, entity_id
+        self.entityChanged.emit(entity_id, previous)
+
+    @Slot(object)
+    def set_passage(self, passage_id: int | None) -> None:
+        if passage_id == self._passage:
+            return
+        previous, self._passage = self._passage, passage_id
+        self.passageChanged.emit(passage_id, previous)
+
+    @Slot(object)
+    def set_source(self, source_id: str | None) -> None:
+        if source_id == self._source:
+            return
+        previous, self._source = self._source, source_id
+        self.sourceChanged.emit(source_id, previous)
+
+    @Slot(object)
+    def set_entity_set(self, ids: frozenset[str]) -> None:
+        ids = frozenset(ids)
+        if ids == self._entity_set:
+            return
+        self._entity_set = ids
+        self.entitySetChanged.emit(ids)
+
+    @Slot(object)
+    def set_filters(self, filters: Filters) -> None:
+        if filters == self._filters:
+            return
+        previous, self._filters = self._filters, filters
+        self.filtersChanged.emit(filters, previous)
+
+    def update_filters(self, **changes: Any) -> None:
+        """Change some filter fields, e.g. ``update_filters(kinds=frozenset({"battle"}))``."""
+        self.set_filters(replace(self._filters, **changes))
+
+    def clear(self) -> None:
+        """Nothing selected, no filters: the start view."""
+        self.set_event(None)
+        self.set_entity(None)
+        self.set_passage(None)
+        self.set_entity_set(frozenset())
+        self.set_filters(Filters())
