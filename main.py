@@ -17,34 +17,68 @@ APP_NAME = "Chronoscope"
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="chronoscope", description="Chronoscope — a desktop chronology explorer.")
+    p = argparse.ArgumentParser(
+        prog="chronoscope", description="Chronoscope — a desktop chronology explorer."
+    )
     p.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     p.add_argument("--db", type=Path, help="database file to open (default: the bundled one)")
     p.add_argument("--kiosk", action="store_true", help="locked full-screen kiosk mode")
-    p.add_argument("--kiosk-settings", type=Path, help="kiosk settings file (default: kiosk.ini beside the app)")
-    p.add_argument("--select", metavar="KIND:ID", help="open with this selected, e.g. event:ID or entity:ID")
-    p.add_argument("--screenshot", type=Path, metavar="FILE.png", help="render the window offscreen to a PNG and exit")
-    p.add_argument("--size", default="1600x1000", help="window size for --screenshot (WIDTHxHEIGHT)")
-    p.add_argument("--dark", action="store_true", help="use the dark palette (default: follow the system)")
-    p.add_argument("--light", action="store_true", help="use the light palette (default: follow the system)")
-    p.add_argument("--self-test", action="store_true", help="open the bundled data offscreen, check linking, report, exit")
+    p.add_argument(
+        "--kiosk-settings",
+        type=Path,
+        help="kiosk settings file (default: kiosk.ini beside the app)",
+    )
+    p.add_argument(
+        "--select", metavar="KIND:ID", help="open with this selected, e.g. event:ID or entity:ID"
+    )
+    p.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="FILE.png",
+        help="render the window offscreen to a PNG and exit",
+    )
+    p.add_argument(
+        "--size", default="1600x1000", help="window size for --screenshot (WIDTHxHEIGHT)"
+    )
+    p.add_argument(
+        "--dark", action="store_true", help="use the dark palette (default: follow the system)"
+    )
+    p.add_argument(
+        "--light", action="store_true", help="use the light palette (default: follow the system)"
+    )
+    p.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open the bundled data offscreen, check linking, report, exit",
+    )
     sub = p.add_subparsers(dest="command")
 
     b = sub.add_parser("build", help="build a database from a folder of documents")
-    b.add_argument("--corpus", type=Path, required=True, help="folder of documents (a sources.yaml beside them is optional)")
+    b.add_argument(
+        "--corpus",
+        type=Path,
+        required=True,
+        help="folder of documents (a sources.yaml beside them is optional)",
+    )
     b.add_argument("--out", type=Path, required=True, help="database file to write")
 
     e = sub.add_parser("export", help="export the database")
     e.add_argument("--format", default="json", help="json (more formats as they land)")
     e.add_argument("--out", type=Path, required=True)
 
-    t = sub.add_parser("timex", help="print the temporal expressions found in a text file, one JSON object a line")
+    t = sub.add_parser(
+        "timex", help="print the temporal expressions found in a text file, one JSON object a line"
+    )
     t.add_argument("file", type=Path)
 
     n = sub.add_parser("entities", help="entity reports for curators")
-    n.add_argument("--unknown", action="store_true", help="list capitalised names the gazetteer does not cover")
+    n.add_argument(
+        "--unknown", action="store_true", help="list capitalised names the gazetteer does not cover"
+    )
 
-    q = sub.add_parser("search", help="search passages, events and entities; one JSON object a line")
+    q = sub.add_parser(
+        "search", help="search passages, events and entities; one JSON object a line"
+    )
     q.add_argument("query", nargs="*", default=[])
     q.add_argument("--limit", type=int, default=20)
     return p
@@ -79,7 +113,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     from db.export import FORMATS, export
 
     if args.format not in FORMATS:
-        print(f"chronoscope export: unknown format {args.format!r}; choose one of {', '.join(sorted(FORMATS))}", file=sys.stderr)
+        print(
+            f"chronoscope export: unknown format {args.format!r}; choose one of {', '.join(sorted(FORMATS))}",
+            file=sys.stderr,
+        )
         return 2
     engine = readonly_engine(_database(args))
     export(engine, args.format, args.out)
@@ -102,8 +139,9 @@ def cmd_timex(args: argparse.Namespace) -> int:
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
-    from db.database import readonly_engine
     from db.entities.report import unknown_names
+
+    from db.database import readonly_engine
 
     engine = readonly_engine(_database(args))
     for row in unknown_names(engine):
@@ -112,8 +150,9 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from db.database import readonly_engine
     from db.search import search
+
+    from db.database import readonly_engine
 
     engine = readonly_engine(_database(args))
     for hit in search(engine, " ".join(args.query), limit=args.limit):
@@ -132,6 +171,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.command in handlers:
         return handlers[args.command](args)
+    if args.self_test:
+        from desktop.selftest import run_self_test
+
+        return run_self_test(args, _database)
     from desktop.app import run
 
     return run(args, _database)

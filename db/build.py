@@ -90,7 +90,9 @@ def load_catalogue(corpus_dir: Path) -> list[CatalogueEntry] | None:
         # read the simple "- key: value" form line by line instead.
         raw = _read_simple_catalogue(content)
         if raw is None:
-            raise BuildError(f"{path.name}: not a valid catalogue (neither YAML nor '- key: value' lines).") from None
+            raise BuildError(
+                f"{path.name}: not a valid catalogue (neither YAML nor '- key: value' lines)."
+            ) from None
     if not isinstance(raw, list):
         raise BuildError(f"{path.name}: expected a list of sources, one entry per document.")
     entries: list[CatalogueEntry] = []
@@ -103,7 +105,9 @@ def load_catalogue(corpus_dir: Path) -> list[CatalogueEntry] | None:
             raise BuildError(f"{path.name}: the id {sid!r} is used twice.")
         seen.add(sid)
         if not (corpus_dir / str(item["file"])).is_file():
-            raise BuildError(f"{path.name}: entry {sid!r} names {item['file']!r}, which is not in {corpus_dir}.")
+            raise BuildError(
+                f"{path.name}: entry {sid!r} names {item['file']!r}, which is not in {corpus_dir}."
+            )
         entries.append(
             CatalogueEntry(
                 id=sid,
@@ -149,7 +153,9 @@ def discover(corpus_dir: Path) -> list[CatalogueEntry]:
     entries = load_catalogue(corpus_dir)
     if entries is not None:
         return entries
-    files = sorted(p for p in corpus_dir.iterdir() if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+    files = sorted(
+        p for p in corpus_dir.iterdir() if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
+    )
     if not files:
         raise BuildError(f"{corpus_dir} holds no documents ({', '.join(DOCUMENT_SUFFIXES)}).")
     out: list[CatalogueEntry] = []
@@ -184,7 +190,14 @@ def inputs_hash(corpus_dir: Path) -> str:
     return h.hexdigest()
 
 
-def _insert_document(s: Session, ordinal: int, entry: CatalogueEntry, doc: ParsedDocument, ids: dict[str, int], origin: str) -> list[PassageRow]:
+def _insert_document(
+    s: Session,
+    ordinal: int,
+    entry: CatalogueEntry,
+    doc: ParsedDocument,
+    ids: dict[str, int],
+    origin: str,
+) -> list[PassageRow]:
     s.execute(
         insert(Source),
         [
@@ -262,10 +275,19 @@ def _insert_document(s: Session, ordinal: int, entry: CatalogueEntry, doc: Parse
     if para_rows:
         s.execute(insert(Paragraph), para_rows)
     passages: list[PassageRow] = []
-    for ordinal_in_source, (start, end, kind, pi) in enumerate(doc.passages()):
+    for start, end, kind, pi in doc.passages():
         ids["passage"] += 1
         passages.append(
-            PassageRow(ids["passage"], entry.id, section_ids[doc.section_of[pi]], para_ids[pi], kind, start, end, doc.normalized[start:end])
+            PassageRow(
+                ids["passage"],
+                entry.id,
+                section_ids[doc.section_of[pi]],
+                para_ids[pi],
+                kind,
+                start,
+                end,
+                doc.normalized[start:end],
+            )
         )
     if passages:
         s.execute(
@@ -344,7 +366,9 @@ def build_database(
             all_passages: dict[str, list[PassageRow]] = {}
             for ordinal, (entry, doc) in enumerate(parsed):
                 all_passages[entry.id] = _insert_document(s, ordinal, entry, doc, ids, "bundled")
-            ctx = BuildContext(s, [(e.id, d) for e, d in parsed], all_passages, corpus_dir, curated, log)
+            ctx = BuildContext(
+                s, [(e.id, d) for e, d in parsed], all_passages, corpus_dir, curated, log
+            )
             run_stages(ctx)
             s.execute(text("INSERT INTO passage_fts(passage_fts) VALUES ('rebuild')"))
             s.execute(
@@ -357,8 +381,16 @@ def build_database(
                 ],
             )
             counts = {
-                t: int(s.execute(text(f"SELECT count(*) FROM {t}")).scalar_one())  # noqa: S608 - fixed names
-                for t in ("source", "passage", "time_expression", "entity", "mention", "event", "evidence")
+                t: int(s.execute(text(f"SELECT count(*) FROM {t}")).scalar_one())
+                for t in (
+                    "source",
+                    "passage",
+                    "time_expression",
+                    "entity",
+                    "mention",
+                    "event",
+                    "evidence",
+                )
             }
         engine.dispose()
         # Compact and make the file deterministic-ish (page order) before moving it in place.

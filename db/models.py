@@ -9,7 +9,7 @@ inclusive.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -36,7 +36,7 @@ PASSAGE_KINDS = ("sentence", "heading", "caption", "infobox", "bibliography", "l
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class Meta(Base):
@@ -58,10 +58,10 @@ class Source(Base):
     ordinal: Mapped[int] = mapped_column(Integer)
     file_name: Mapped[str] = mapped_column(String)
     title: Mapped[str] = mapped_column(String)
-    author: Mapped[Optional[str]] = mapped_column(String)
-    kind: Mapped[Optional[str]] = mapped_column(String)
-    language: Mapped[Optional[str]] = mapped_column(String)
-    perspective: Mapped[Optional[str]] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String)
+    kind: Mapped[str | None] = mapped_column(String)
+    language: Mapped[str | None] = mapped_column(String)
+    perspective: Mapped[str | None] = mapped_column(Text)
     format: Mapped[str] = mapped_column(String)  # detected: markdown, plain, ...
     encoding: Mapped[str] = mapped_column(String)  # how the bytes were decoded
     sha256: Mapped[str] = mapped_column(String)
@@ -70,14 +70,20 @@ class Source(Base):
     original_text: Mapped[str] = mapped_column(Text)
     normalized_text: Mapped[str] = mapped_column(Text)
     # Structured data from front matter / infobox rows, as parsed.
-    infobox: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    infobox: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Messages for the user about this document (fallback decoding, bad YAML, ...).
     warnings: Mapped[list[Any]] = mapped_column(JSON, default=list)
     origin: Mapped[str] = mapped_column(String, default="bundled")  # bundled | imported
 
-    repairs: Mapped[list[Repair]] = relationship(back_populates="source", order_by="Repair.norm_start")
-    sections: Mapped[list[Section]] = relationship(back_populates="source", order_by="Section.start")
-    passages: Mapped[list[Passage]] = relationship(back_populates="source", order_by="Passage.start")
+    repairs: Mapped[list[Repair]] = relationship(
+        back_populates="source", order_by="Repair.norm_start"
+    )
+    sections: Mapped[list[Section]] = relationship(
+        back_populates="source", order_by="Section.start"
+    )
+    passages: Mapped[list[Passage]] = relationship(
+        back_populates="source", order_by="Passage.start"
+    )
 
     def __repr__(self) -> str:
         return f"Source({self.id!r}, {self.title!r})"
@@ -89,7 +95,9 @@ class Repair(Base):
     __tablename__ = "repair"
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[str] = mapped_column(ForeignKey("source.id"), index=True)
-    kind: Mapped[str] = mapped_column(String)  # mojibake, stripped_dash, stripped_char, removed_markup, ...
+    kind: Mapped[str] = mapped_column(
+        String
+    )  # mojibake, stripped_dash, stripped_char, removed_markup, ...
     orig_start: Mapped[int] = mapped_column(Integer)
     orig_end: Mapped[int] = mapped_column(Integer)
     norm_start: Mapped[int] = mapped_column(Integer)
@@ -109,7 +117,7 @@ class Section(Base):
     __tablename__ = "section"
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[str] = mapped_column(ForeignKey("source.id"), index=True)
-    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("section.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("section.id"))
     ordinal: Mapped[int] = mapped_column(Integer)
     level: Mapped[int] = mapped_column(Integer)  # 0 = document body before any heading
     title: Mapped[str] = mapped_column(String)
@@ -163,9 +171,9 @@ class Entity(Base):
     id: Mapped[str] = mapped_column(String, primary_key=True)  # stable slug, e.g. "shusha"
     type: Mapped[str] = mapped_column(String, index=True)  # one of ENTITY_TYPES
     name: Mapped[str] = mapped_column(String)
-    description: Mapped[Optional[str]] = mapped_column(Text)
-    lat: Mapped[Optional[float]]
-    lon: Mapped[Optional[float]]
+    description: Mapped[str | None] = mapped_column(Text)
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
     coord_approx: Mapped[bool] = mapped_column(default=True)
     curated: Mapped[bool] = mapped_column(default=True)  # False: discovered in an uncurated text
     # Denormalized counts for the entity pane, filled at the end of the build.
@@ -202,7 +210,9 @@ class Mention(Base):
     end: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(String)
     method: Mapped[str] = mapped_column(String)  # gazetteer, context, discovered, infobox
-    as_participant: Mapped[bool] = mapped_column(default=True)  # False: adjective use ("Armenian villages")
+    as_participant: Mapped[bool] = mapped_column(
+        default=True
+    )  # False: adjective use ("Armenian villages")
 
     __table_args__ = (
         Index("ix_mention_entity", "entity_id"),
@@ -222,14 +232,18 @@ class TimeExpression(Base):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(String)
-    value: Mapped[Optional[str]] = mapped_column(String)  # EDTF-like: 1918-03-30, 1918-03, 1918-05-21/1918-05-31
-    earliest: Mapped[Optional[int]] = mapped_column(Integer)
-    latest: Mapped[Optional[int]] = mapped_column(Integer)
+    value: Mapped[str | None] = mapped_column(
+        String
+    )  # EDTF-like: 1918-03-30, 1918-03, 1918-05-21/1918-05-31
+    earliest: Mapped[int | None] = mapped_column(Integer)
+    latest: Mapped[int | None] = mapped_column(Integer)
     precision: Mapped[str] = mapped_column(String)  # PRECISIONS or "duration"
-    kind: Mapped[str] = mapped_column(String)  # absolute, underspecified, relative, range, duration, dual_calendar
+    kind: Mapped[str] = mapped_column(
+        String
+    )  # absolute, underspecified, relative, range, duration, dual_calendar
     calendar: Mapped[str] = mapped_column(String, default="gregorian")
-    julian: Mapped[Optional[str]] = mapped_column(String)  # the Julian reading as written
-    anchor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("time_expression.id"))
+    julian: Mapped[str | None] = mapped_column(String)  # the Julian reading as written
+    anchor_id: Mapped[int | None] = mapped_column(ForeignKey("time_expression.id"))
     confidence: Mapped[float] = mapped_column(default=1.0)
 
     __table_args__ = (Index("ix_timex_source_start", "source_id", "start"),)
@@ -244,10 +258,10 @@ class Phase(Base):
     __tablename__ = "phase"
     id: Mapped[str] = mapped_column(String, primary_key=True)
     title: Mapped[str] = mapped_column(String)
-    parent_id: Mapped[Optional[str]] = mapped_column(ForeignKey("phase.id"))
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("phase.id"))
     earliest: Mapped[int] = mapped_column(Integer)
     latest: Mapped[int] = mapped_column(Integer)
-    description: Mapped[Optional[str]] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
 
     def __repr__(self) -> str:
         return f"Phase({self.id!r})"
@@ -265,13 +279,15 @@ class Event(Base):
     precision: Mapped[str] = mapped_column(String)
     value: Mapped[str] = mapped_column(String)  # compact date text (EDTF-like)
     date_text: Mapped[str] = mapped_column(String)  # as written in the primary evidence
-    julian: Mapped[Optional[str]] = mapped_column(String)
+    julian: Mapped[str | None] = mapped_column(String)
     date_inferred: Mapped[bool] = mapped_column(default=False)  # year/day taken from narrative
     date_confidence: Mapped[float] = mapped_column(default=1.0)
-    anchor_text: Mapped[Optional[str]] = mapped_column(String)  # what an inferred date was anchored on
-    phase_id: Mapped[Optional[str]] = mapped_column(ForeignKey("phase.id"), index=True)
+    anchor_text: Mapped[str | None] = mapped_column(String)  # what an inferred date was anchored on
+    phase_id: Mapped[str | None] = mapped_column(ForeignKey("phase.id"), index=True)
     origin: Mapped[str] = mapped_column(String, default="extracted")  # extracted | curated | user
-    key_event: Mapped[bool] = mapped_column(default=False)  # in the curated list of key events (kiosk tour)
+    key_event: Mapped[bool] = mapped_column(
+        default=False
+    )  # in the curated list of key events (kiosk tour)
     conflicts: Mapped[list[Any]] = mapped_column(JSON, default=list)  # differences between accounts
 
     evidence: Mapped[list[Evidence]] = relationship(back_populates="event", order_by="Evidence.id")
@@ -294,10 +310,12 @@ class Evidence(Base):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
-    timex_id: Mapped[Optional[int]] = mapped_column(ForeignKey("time_expression.id"))
-    date_text: Mapped[Optional[str]] = mapped_column(String)  # how this account dates it
-    value: Mapped[Optional[str]] = mapped_column(String)  # its normalized date
-    numbers: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{"text": "up to 12,000", "value": 12000, "what": "killed"}]
+    timex_id: Mapped[int | None] = mapped_column(ForeignKey("time_expression.id"))
+    date_text: Mapped[str | None] = mapped_column(String)  # how this account dates it
+    value: Mapped[str | None] = mapped_column(String)  # its normalized date
+    numbers: Mapped[list[Any]] = mapped_column(
+        JSON, default=list
+    )  # [{"text": "up to 12,000", "value": 12000, "what": "killed"}]
 
     event: Mapped[Event] = relationship(back_populates="evidence")
 
@@ -335,10 +353,12 @@ class Fact(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[str] = mapped_column(ForeignKey("source.id"), index=True)
     conflict: Mapped[str] = mapped_column(String)  # the infobox's conflict name
-    side: Mapped[Optional[int]] = mapped_column(Integer)  # 1, 2, 3 ... as in the infobox
-    role: Mapped[str] = mapped_column(String)  # combatant, commander, strength, casualties, date, result, ...
+    side: Mapped[int | None] = mapped_column(Integer)  # 1, 2, 3 ... as in the infobox
+    role: Mapped[str] = mapped_column(
+        String
+    )  # combatant, commander, strength, casualties, date, result, ...
     text: Mapped[str] = mapped_column(Text)
-    entity_id: Mapped[Optional[str]] = mapped_column(ForeignKey("entity.id"))
+    entity_id: Mapped[str | None] = mapped_column(ForeignKey("entity.id"))
 
     def __repr__(self) -> str:
         return f"Fact({self.role} side {self.side}: {self.text!r})"

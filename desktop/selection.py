@@ -7,58 +7,14 @@ is a no-op, so a pane that re-emits while reacting cannot loop.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from db.filters import Filters
 
-@dataclass(frozen=True)
-class Filters:
-    """What every pane restricts itself to. Empty/None fields mean 'no restriction'."""
-
-    earliest: int | None = None  # day numbers (date.toordinal()), inclusive
-    latest: int | None = None
-    kinds: frozenset[str] = frozenset()
-    sources: frozenset[str] = frozenset()
-    entities: frozenset[str] = frozenset()
-    entities_all: bool = False  # True: an event must involve all chosen entities; False: any
-    phases: frozenset[str] = frozenset()
-    review_statuses: frozenset[str] = frozenset()
-    extra: tuple[tuple[str, Any], ...] = field(default=())
-
-    def is_empty(self) -> bool:
-        return self == Filters()
-
-    def describe(self) -> list[tuple[str, str]]:
-        """(field, label) pairs for the active filters, e.g. for removable chips."""
-        from datetime import date
-
-        out: list[tuple[str, str]] = []
-        if self.earliest is not None or self.latest is not None:
-            a = date.fromordinal(self.earliest).isoformat() if self.earliest is not None else "…"
-            b = date.fromordinal(self.latest).isoformat() if self.latest is not None else "…"
-            out.append(("dates", f"{a} – {b}"))
-        if self.kinds:
-            out.append(("kinds", "kind: " + ", ".join(sorted(self.kinds))))
-        if self.sources:
-            out.append(("sources", "source: " + ", ".join(sorted(self.sources))))
-        if self.entities:
-            joiner = " & " if self.entities_all else " | "
-            out.append(("entities", "entity: " + joiner.join(sorted(self.entities))))
-        if self.phases:
-            out.append(("phases", "phase: " + ", ".join(sorted(self.phases))))
-        if self.review_statuses:
-            out.append(("review_statuses", "review: " + ", ".join(sorted(self.review_statuses))))
-        return out
-
-    def without(self, name: str) -> Filters:
-        """These filters with one field (as named by :meth:`describe`) cleared."""
-        if name == "dates":
-            return replace(self, earliest=None, latest=None)
-        if name == "entities":
-            return replace(self, entities=frozenset(), entities_all=False)
-        return replace(self, **{name: frozenset()})
+__all__ = ["Filters", "SelectionContext"]
 
 
 class SelectionContext(QObject):

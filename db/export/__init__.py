@@ -20,5 +20,7 @@ def export(engine: Engine, fmt: str, out: Path) -> None:
     try:
         writer = FORMATS[fmt]
     except KeyError:
-        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(sorted(FORMATS))}") from None
+        raise ValueError(
+            f"unknown export format {fmt!r}; choose one of {', '.join(sorted(FORMATS))}"
+        ) from None
     writer(engine, out)

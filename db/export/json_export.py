@@ -36,21 +36,36 @@ def build_document(engine: Engine) -> dict[str, Any]:
         for a in s.scalars(select(Alias).order_by(Alias.entity_id, Alias.id)):
             aliases[a.entity_id].append(a.text)
         mentions: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for m in s.execute(select(Mention.entity_id, Mention.source_id, Mention.start, Mention.end).order_by(Mention.id)):
+        for m in s.execute(
+            select(Mention.entity_id, Mention.source_id, Mention.start, Mention.end).order_by(
+                Mention.id
+            )
+        ):
             mentions[m.entity_id].append({"source": m.source_id, "start": m.start, "end": m.end})
         entities = []
         for e in s.scalars(select(Entity).order_by(Entity.id)):
-            item: dict[str, Any] = {"id": e.id, "type": e.type, "name": e.name, "aliases": aliases.get(e.id, [])}
+            item: dict[str, Any] = {
+                "id": e.id,
+                "type": e.type,
+                "name": e.name,
+                "aliases": aliases.get(e.id, []),
+            }
             if e.lat is not None and e.lon is not None:
                 item["lat"], item["lon"] = e.lat, e.lon
             item["mentions"] = mentions.get(e.id, [])
             entities.append(item)
         parts: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for p in s.execute(select(Participant.event_id, Participant.entity_id, Participant.role).order_by(Participant.id)):
+        for p in s.execute(
+            select(Participant.event_id, Participant.entity_id, Participant.role).order_by(
+                Participant.id
+            )
+        ):
             parts[p.event_id].append((p.entity_id, p.role))
         evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for ev in s.scalars(select(Evidence).order_by(Evidence.id)):
-            evidence[ev.event_id].append({"source": ev.source_id, "start": ev.start, "end": ev.end, "text": ev.text})
+            evidence[ev.event_id].append(
+                {"source": ev.source_id, "start": ev.start, "end": ev.end, "text": ev.text}
+            )
         events = []
         for e in s.scalars(select(Event).order_by(Event.earliest, Event.id)):
             start = day_text(e.earliest, e.precision)
@@ -63,7 +78,9 @@ def build_document(engine: Engine) -> dict[str, Any]:
                     "kind": e.kind,
                     "start": start,
                     "end": None if end == start else end,
-                    "precision": e.precision if e.precision in ("day", "part_of_month", "month", "season", "year") else "year",
+                    "precision": e.precision
+                    if e.precision in ("day", "part_of_month", "month", "season", "year")
+                    else "year",
                     "julian": e.julian,
                     "participants": [ent for ent, role in ps if role != "place"],
                     "places": [ent for ent, role in ps if role == "place"],
@@ -71,7 +88,13 @@ def build_document(engine: Engine) -> dict[str, Any]:
                     "origin": e.origin,
                 }
             )
-    return {"format": "chronoscope", "version": 1, "sources": sources, "entities": entities, "events": events}
+    return {
+        "format": "chronoscope",
+        "version": 1,
+        "sources": sources,
+        "entities": entities,
+        "events": events,
+    }
 
 
 def write_json(engine: Engine, out: Path) -> None:

@@ -82,7 +82,11 @@ def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[AppliedRepair]]
             if 0 <= j < len(taken):
                 s, t = taken[j]
                 # Zero-width insertions conflict only with a span strictly around them.
-                if e.start < t and s < e.end or (e.start == e.end and s < e.start < t) or (s == t == e.start == e.end):
+                if (
+                    (e.start < t and s < e.end)
+                    or (e.start == e.end and s < e.start < t)
+                    or (s == t == e.start == e.end)
+                ):
                     overlaps = True
         if overlaps:
             continue
@@ -99,7 +103,15 @@ def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[AppliedRepair]]
         norm_len += len(chunk)
         out.append(e.replacement)
         repairs.append(
-            AppliedRepair(e.kind, e.start, e.end, norm_len, norm_len + len(e.replacement), text[e.start : e.end], e.replacement)
+            AppliedRepair(
+                e.kind,
+                e.start,
+                e.end,
+                norm_len,
+                norm_len + len(e.replacement),
+                text[e.start : e.end],
+                e.replacement,
+            )
         )
         norm_len += len(e.replacement)
         pos = e.end

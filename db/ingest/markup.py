@@ -43,12 +43,16 @@ _MD_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\((?:[^()\n]|\([^()\n]*\))*\)")
 _MD_EMPH = re.compile(r"(?<![\w*])(\*{1,2}|_{1,2})(?=\S)([^*_\n]+?)(?<=\S)\1(?![\w*])")
 _MD_LIST = re.compile(r"^([ \t]*[*+-][ \t]+)(?=\S)", re.M)
 _REF_MARKER = re.compile(r"[ \t]?\[\d{1,3}\](?:[ \t]?\[\d{1,3}\])*")
-_INFOBOX_ROW = re.compile(r"^([A-Z][A-Za-z0-9 _]{0,40}):[ \t]*\|[ \t]*(.*?)[ \t]*\n?[ \t]*\|[ \t]*$", re.M | re.S)
+_INFOBOX_ROW = re.compile(
+    r"^([A-Z][A-Za-z0-9 _]{0,40}):[ \t]*\|[ \t]*(.*?)[ \t]*\n?[ \t]*\|[ \t]*$", re.M | re.S
+)
 _BIBLIO_LINE = re.compile(
     r"^[^\n]{3,300}?(?:\b[A-Z][\w’'.\- ]+,\s*(?:1[5-9]\d\d|20\d\d)(?:[-–]\d{2,4})?\.?|\(\s*(?:1[5-9]\d\d|20\d\d)\s*\)\.?)[ \t]*$",
     re.M,
 )
-_CAPTION_WORDS = re.compile(r"\b(map|click|photo|photograph|picture|image|poster|portrait|ruins of)\b", re.I)
+_CAPTION_WORDS = re.compile(
+    r"\b(map|click|photo|photograph|picture|image|poster|portrait|ruins of)\b", re.I
+)
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)]\s*$")
 
 
@@ -65,7 +69,11 @@ def _fix_strings(value: Any) -> Any:
 
 def detect_format(text: str, file_name: str) -> str:
     lower = file_name.lower()
-    if lower.endswith((".md", ".markdown")) or _FRONT_MATTER.match(text) or _MD_HEADING.search(text):
+    if (
+        lower.endswith((".md", ".markdown"))
+        or _FRONT_MATTER.match(text)
+        or _MD_HEADING.search(text)
+    ):
         return "markdown"
     if _INFOBOX_ROW.search(text[:5000]):
         return "plain+infobox"
@@ -81,7 +89,9 @@ def _front_matter(text: str, m: Markup) -> int:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
-        m.warnings.append(f"front matter is not valid YAML{where}; it was kept aside and the body ingested")
+        m.warnings.append(
+            f"front matter is not valid YAML{where}; it was kept aside and the body ingested"
+        )
         data = None
     if isinstance(data, dict):
         m.infobox = _fix_strings(data)
@@ -115,7 +125,9 @@ def _markdown(text: str, body_start: int, m: Markup) -> None:
         m.edits.append(Edit(off + img.start(), off + img.end(), "", "removed_image"))
     for h in _MD_HEADING.finditer(body):
         m.edits.append(Edit(off + h.start(), off + h.start(2), "", "removed_markup"))
-        m.blocks.append(Block(off + h.start(2), off + h.end(2), "heading", len(h.group(1)), h.group(2)))
+        m.blocks.append(
+            Block(off + h.start(2), off + h.end(2), "heading", len(h.group(1)), h.group(2))
+        )
     for link in _MD_LINK.finditer(body):
         m.edits.append(Edit(off + link.start(), off + link.start(1), "", "removed_markup"))
         m.edits.append(Edit(off + link.end(1), off + link.end(), "", "removed_markup"))

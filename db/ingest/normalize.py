@@ -56,7 +56,23 @@ _NAME_PART = re.compile(r"[A-Z][a-z]+")
 _MONTH_DIGITS = re.compile(rf"\b(?:{_MONTHS})\.? (\d{{3,4}})\b(?!,\d)")
 _PAREN_DIGITS = re.compile(r"\((\d{3,4})\)")
 _KNOWN_CAMEL = {"McCarthy", "MacDonald", "McDonald", "DeGaulle", "LaGuardia", "McKinley"}
-_CAMEL_PREFIXES = ("Mc", "Mac", "De", "Di", "Da", "La", "Le", "Van", "Von", "Al", "El", "Ibn", "Ben", "Fitz", "Az")
+_CAMEL_PREFIXES = (
+    "Mc",
+    "Mac",
+    "De",
+    "Di",
+    "Da",
+    "La",
+    "Le",
+    "Van",
+    "Von",
+    "Al",
+    "El",
+    "Ibn",
+    "Ben",
+    "Fitz",
+    "Az",
+)
 
 
 def looks_ascii_stripped(text: str) -> bool:
@@ -114,7 +130,11 @@ def stripped_char_edits(text: str) -> list[Edit]:
                     edits.append(Edit(pcut, pcut, "–", "stripped_dash"))
     for m in _GLUED_NAME.finditer(text):
         word = m.group()
-        if word in _KNOWN_CAMEL or word.startswith(_CAMEL_PREFIXES) and _NAME_PART.match(word) and len(_NAME_PART.match(word).group()) <= 4:  # type: ignore[union-attr]
+        if word in _KNOWN_CAMEL or (
+            word.startswith(_CAMEL_PREFIXES)
+            and _NAME_PART.match(word)
+            and len(_NAME_PART.match(word).group()) <= 4
+        ):  # type: ignore[union-attr]
             continue
         parts = list(_NAME_PART.finditer(word))
         for p in parts[1:]:
@@ -125,7 +145,21 @@ def stripped_char_edits(text: str) -> list[Edit]:
 
 
 # Real compounds such as "Southwestern" or "Northeastern" are not glued words.
-_COMPOUND_PREFIXES = ("South", "North", "East", "West", "Trans", "Anti", "Over", "Under", "Counter", "Inter", "Post", "Semi", "Super")
+_COMPOUND_PREFIXES = (
+    "South",
+    "North",
+    "East",
+    "West",
+    "Trans",
+    "Anti",
+    "Over",
+    "Under",
+    "Counter",
+    "Inter",
+    "Post",
+    "Semi",
+    "Super",
+)
 
 
 def _em_dash_edits(text: str) -> list[Edit]:

@@ -59,7 +59,13 @@ def _para_kind(start: int, end: int, blocks: list[tuple[int, int, Block]]) -> Bl
     return None
 
 
-def parse_text(text: str, name: str, encoding: str = "utf-8", sha256: str = "", warnings: list[str] | None = None) -> ParsedDocument:
+def parse_text(
+    text: str,
+    name: str,
+    encoding: str = "utf-8",
+    sha256: str = "",
+    warnings: list[str] | None = None,
+) -> ParsedDocument:
     """Run the first stage on already-decoded text (``name`` is used in messages and format detection)."""
     warnings = list(warnings or [])
     markup = parse_markup(text, name)
@@ -95,14 +101,19 @@ def parse_text(text: str, name: str, encoding: str = "utf-8", sha256: str = "", 
         if p.kind == "heading":
             while len(stack) > 1 and sections[stack[-1]].level >= max(p.level, 1):
                 stack.pop()
-            sections.append(SectionSpan(p.start, len(normalized), max(p.level, 1), p.title, stack[-1]))
+            sections.append(
+                SectionSpan(p.start, len(normalized), max(p.level, 1), p.title, stack[-1])
+            )
             stack.append(len(sections) - 1)
         section_of.append(stack[-1])
     # Close each section where the next one at the same or a higher level starts.
     if len(sections) > 1:
         sections[0].end = sections[1].start
     for i, sec in enumerate(sections[1:], start=1):
-        sec.end = next((later.start for later in sections[i + 1 :] if later.level <= sec.level), len(normalized))
+        sec.end = next(
+            (later.start for later in sections[i + 1 :] if later.level <= sec.level),
+            len(normalized),
+        )
     sections[0].title = sections[0].title or "(opening)"
 
     return ParsedDocument(

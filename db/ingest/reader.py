@@ -55,7 +55,9 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str, list[str]]:
         try:
             return data.decode("utf-16"), "utf-16", []
         except UnicodeDecodeError as exc:
-            raise IngestError(f"{name}: declares UTF-16 but is not valid UTF-16 ({exc.reason}).") from exc
+            raise IngestError(
+                f"{name}: declares UTF-16 but is not valid UTF-16 ({exc.reason})."
+            ) from exc
     if not data.strip():
         raise IngestError(f"{name}: the file is empty.")
     what = _looks_binary(data)
@@ -77,7 +79,7 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str, list[str]]:
         else:
             encoding = "cp1252"
         warnings = [
-            f"{name}: not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
+            f"{name}: not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); "
             f"decoded as {encoding}."
         ]
     # Newlines: keep offsets stable on every OS by reading CRLF/CR as LF.

@@ -7,16 +7,89 @@ from dataclasses import dataclass, field
 
 # Tokens after which a period does not end a sentence.
 ABBREVIATIONS = frozenset(
-    """Gen Gens Dr Lt Col Capt Maj Sgt St Mr Mrs Ms Prof Rev Jr Sr No Nos Vol vol pp cf
-    Mt Ft Adm Gov Pres Sen Rep Brig Cmdr Lieut Comdr Hon Sen Messrs Sts Fr Br Bros Corp Inc Ltd
-    approx ca c e.g i.e vs etc al Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Ed Eds ed eds trans
-    Iu Ia Zh Kh Ts Ch Sh""".split()
+    [
+        "Gen",
+        "Gens",
+        "Dr",
+        "Lt",
+        "Col",
+        "Capt",
+        "Maj",
+        "Sgt",
+        "St",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Prof",
+        "Rev",
+        "Jr",
+        "Sr",
+        "No",
+        "Nos",
+        "Vol",
+        "vol",
+        "pp",
+        "cf",
+        "Mt",
+        "Ft",
+        "Adm",
+        "Gov",
+        "Pres",
+        "Sen",
+        "Rep",
+        "Brig",
+        "Cmdr",
+        "Lieut",
+        "Comdr",
+        "Hon",
+        "Sen",
+        "Messrs",
+        "Sts",
+        "Fr",
+        "Br",
+        "Bros",
+        "Corp",
+        "Inc",
+        "Ltd",
+        "approx",
+        "ca",
+        "c",
+        "e.g",
+        "i.e",
+        "vs",
+        "etc",
+        "al",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+        "Ed",
+        "Eds",
+        "ed",
+        "eds",
+        "trans",
+        "Iu",
+        "Ia",
+        "Zh",
+        "Kh",
+        "Ts",
+        "Ch",
+        "Sh",
+    ]
 )
 _ABBREV_NO_END = frozenset({"e.g", "i.e", "cf", "vs", "ca", "c", "approx", "al"})
 
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace.
 _BOUNDARY = re.compile(r"([.!?]+)([\"”’'\)\]]*)(\s+)")
-_OPENERS = "\"“‘'([" 
+_OPENERS = "\"“‘'(["
 
 
 @dataclass
@@ -60,9 +133,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
             last = bare.rsplit(".", 1)[-1]
             if len(last) == 1 and last.isupper() and not text.endswith("War I", 0, m.start()):
                 continue  # an initial: A.B. Shirokorad, M. A. Przhevalsky
-            if last in ABBREVIATIONS or bare in ABBREVIATIONS:
-                if last in _ABBREV_NO_END or follower.isupper():
-                    continue
+            if (last in ABBREVIATIONS or bare in ABBREVIATIONS) and (last in _ABBREV_NO_END or follower.isupper()):
+                continue
             if "." in bare and all(len(p) <= 2 for p in bare.split(".")):
                 continue  # dotted abbreviations: U.S., e.g.
         if curly > 0 or straight % 2 == 1:
