@@ -59,7 +59,16 @@ class Filters:
             return replace(self, earliest=None, latest=None)
         if name == "entities":
             return replace(self, entities=frozenset(), entities_all=False)
-        return replace(self, **{name: frozenset()})
+        empty: frozenset[str] = frozenset()
+        if name == "kinds":
+            return replace(self, kinds=empty)
+        if name == "sources":
+            return replace(self, sources=empty)
+        if name == "phases":
+            return replace(self, phases=empty)
+        if name == "review_statuses":
+            return replace(self, review_statuses=empty)
+        raise ValueError(f"no filter named {name!r}")
 
 
 def event_clause(filters: Filters) -> ColumnElement[bool]:

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from db.models import Alias, Entity, Event, Evidence, Mention, Participant, Source
 
+EXPORT_PRECISIONS = ("day", "part_of_month", "month", "season", "year")
+
 
 def day_text(day: int, precision: str) -> str:
     """A day number as YYYY, YYYY-MM or YYYY-MM-DD depending on precision."""
@@ -43,7 +45,7 @@ def build_document(engine: Engine) -> dict[str, Any]:
         ):
             mentions[m.entity_id].append({"source": m.source_id, "start": m.start, "end": m.end})
         entities = []
-        for e in s.scalars(select(Entity).order_by(Entity.id)):
+        for ent_row in s.scalars(select(Entity).order_by(Entity.id)):
             item: dict[str, Any] = {
                 "id": e.id,
                 "type": e.type,

@@ -130,13 +130,12 @@ def stripped_char_edits(text: str) -> list[Edit]:
                     edits.append(Edit(pcut, pcut, "–", "stripped_dash"))
     for m in _GLUED_NAME.finditer(text):
         word = m.group()
-        if word in _KNOWN_CAMEL or (
-            word.startswith(_CAMEL_PREFIXES)
-            and _NAME_PART.match(word)
-            and len(_NAME_PART.match(word).group()) <= 4
-        ):  # type: ignore[union-attr]
-            continue
         parts = list(_NAME_PART.finditer(word))
+        # Real names with an inner capital: McCarthy, MacDonald, AzRevKom.
+        if word in _KNOWN_CAMEL or (
+            word.startswith(_CAMEL_PREFIXES) and len(parts[0].group()) <= 4
+        ):
+            continue
         for p in parts[1:]:
             pos = m.start() + p.start()
             edits.append(Edit(pos, pos, "–", "stripped_dash"))
