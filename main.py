@@ -52,6 +52,14 @@ def _parser() -> argparse.ArgumentParser:
         help="open the bundled data offscreen, check linking, report, exit",
     )
     sub = p.add_subparsers(dest="command")
+    # Every command that reads a database takes --db, before or after the command name.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="database file (default: the bundled one)",
+    )
 
     b = sub.add_parser("build", help="build a database from a folder of documents")
     b.add_argument(
@@ -62,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--out", type=Path, required=True, help="database file to write")
 
-    e = sub.add_parser("export", help="export the database")
+    e = sub.add_parser("export", help="export the database", parents=[common])
     e.add_argument("--format", default="json", help="json (more formats as they land)")
     e.add_argument("--out", type=Path, required=True)
 
@@ -71,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     t.add_argument("file", type=Path)
 
-    n = sub.add_parser("entities", help="entity reports for curators")
+    n = sub.add_parser("entities", help="entity reports for curators", parents=[common])
     n.add_argument(
         "--unknown", action="store_true", help="list capitalised names the gazetteer does not cover"
     )

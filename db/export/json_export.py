@@ -29,6 +29,7 @@ def day_text(day: int, precision: str) -> str:
 
 
 def build_document(engine: Engine) -> dict[str, Any]:
+    """The whole database in the ``chronoscope`` JSON shape."""
     with Session(engine) as s:
         sources = [
             {"id": src.id, "title": src.title, "text": src.normalized_text}
@@ -38,56 +39,56 @@ def build_document(engine: Engine) -> dict[str, Any]:
         for a in s.scalars(select(Alias).order_by(Alias.entity_id, Alias.id)):
             aliases[a.entity_id].append(a.text)
         mentions: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for m in s.execute(
+        mention_rows = s.execute(
             select(Mention.entity_id, Mention.source_id, Mention.start, Mention.end).order_by(
                 Mention.id
             )
-        ):
+        )
+        for m in mention_rows:
             mentions[m.entity_id].append({"source": m.source_id, "start": m.start, "end": m.end})
         entities = []
-        for ent_row in s.scalars(select(Entity).order_by(Entity.id)):
+        for ent in s.scalars(select(Entity).order_by(Entity.id)):
             item: dict[str, Any] = {
-                "id": e.id,
-                "type": e.type,
-                "name": e.name,
-                "aliases": aliases.get(e.id, []),
+                "id": ent.id,
+                "type": ent.type,
+                "name": ent.name,
+                "aliases": aliases.get(ent.id, []),
             }
-            if e.lat is not None and e.lon is not None:
-                item["lat"], item["lon"] = e.lat, e.lon
-            item["mentions"] = mentions.get(e.id, [])
+            if ent.lat is not None and ent.lon is not None:
+                item["lat"], item["lon"] = ent.lat, ent.lon
+            item["mentions"] = mentions.get(ent.id, [])
             entities.append(item)
         parts: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for p in s.execute(
+        part_rows = s.execute(
             select(Participant.event_id, Participant.entity_id, Participant.role).order_by(
                 Participant.id
             )
-        ):
+        )
+        for p in part_rows:
             parts[p.event_id].append((p.entity_id, p.role))
         evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for ev in s.scalars(select(Evidence).order_by(Evidence.id)):
-            evidence[ev.event_id].append(
-                {"source": ev.source_id, "start": ev.start, "end": ev.end, "text": ev.text}
+        for evd in s.scalars(select(Evidence).order_by(Evidence.id)):
+            evidence[evd.event_id].append(
+                {"source": evd.source_id, "start": evd.start, "end": evd.end, "text": evd.text}
             )
         events = []
-        for e in s.scalars(select(Event).order_by(Event.earliest, Event.id)):
-            start = day_text(e.earliest, e.precision)
-            end = day_text(e.latest, e.precision)
-            ps = parts.get(e.id, [])
+        for ev in s.scalars(select(Event).order_by(Event.earliest, Event.id)):
+            start = day_text(ev.earliest, ev.precision)
+            end = day_text(ev.latest, ev.precision)
+            ps = parts.get(ev.id, [])
             events.append(
                 {
-                    "id": e.id,
-                    "title": e.title,
-                    "kind": e.kind,
+                    "id": ev.id,
+                    "title": ev.title,
+                    "kind": ev.kind,
                     "start": start,
                     "end": None if end == start else end,
-                    "precision": e.precision
-                    if e.precision in ("day", "part_of_month", "month", "season", "year")
-                    else "year",
-                    "julian": e.julian,
-                    "participants": [ent for ent, role in ps if role != "place"],
-                    "places": [ent for ent, role in ps if role == "place"],
-                    "evidence": evidence.get(e.id, []),
-                    "origin": e.origin,
+                    "precision": ev.precision if ev.precision in EXPORT_PRECISIONS else "year",
+                    "julian": ev.julian,
+                    "participants": [e for e, role in ps if role != "place"],
+                    "places": [e for e, role in ps if role == "place"],
+                    "evidence": evidence.get(ev.id, []),
+                    "origin": ev.origin,
                 }
             )
     return {
