@@ -85,7 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     q = sub.add_parser(
-        "search", help="search passages, events and entities; one JSON object a line"
+        "search",
+        help="search passages, events and entities; one JSON object a line",
+        parents=[common],
     )
     q.add_argument("query", nargs="*", default=[])
     q.add_argument("--limit", type=int, default=20)
