@@ -30,6 +30,23 @@ def mojibake_edits(text: str) -> list[Edit]:
     for run in runs:
         s = run.group()
         fixed = ftfy.fix_encoding(s)
+        if fixed == s and len(s) >= 2:
+            # ftfy declines some short runs ("É™" for "ə"); a run that decodes
+            # strictly as UTF-8 once re-encoded as cp1252 is mojibake all the same.
+            try:
+                candidate = s.encode("cp1252").decode("utf-8")
+            except UnicodeError:
+                candidate = s
+            if len(candidate) < len(s):
+                fixed = candidate
+            elif s[0] in _LOST_BYTE and len(s) >= 3:
+                # "ÅÉ™" = Ş (lost byte) + ə: repair the tail, then the lost byte.
+                try:
+                    tail = s[1:].encode("cp1252").decode("utf-8")
+                except UnicodeError:
+                    tail = s[1:]
+                if len(tail) < len(s) - 1:
+                    fixed = _LOST_BYTE[s[0]] + tail
         if fixed != s:
             edits.append(Edit(run.start(), run.end(), fixed, "mojibake"))
             fixed_any_at.add(run.start())
@@ -181,7 +198,7 @@ def _em_dash_edits(text: str) -> list[Edit]:
         best = None
         for cut in range(4, len(word) - 1):
             left, right = word[:cut], word[cut:]
-            if mid_caps[left] >= 2 and counts[right] >= 3 and right.islower():
+            if mid_caps[left] >= 2 and counts[right] >= 1 and right.islower():
                 best = cut
         if best is not None:
             pos = m.start() + best

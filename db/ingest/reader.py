@@ -53,7 +53,8 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str, list[str]]:
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), "utf-16", []
+            text16 = data.decode("utf-16").removeprefix("\ufeff")
+            return text16.replace("\r\n", "\n").replace("\r", "\n"), "utf-16", []
         except UnicodeDecodeError as exc:
             raise IngestError(
                 f"{name}: declares UTF-16 but is not valid UTF-16 ({exc.reason})."
@@ -82,6 +83,7 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str, list[str]]:
             f"{name}: not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); "
             f"decoded as {encoding}."
         ]
+    text = text.removeprefix("\ufeff")
     # Newlines: keep offsets stable on every OS by reading CRLF/CR as LF.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():

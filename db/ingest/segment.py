@@ -133,7 +133,9 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
             last = bare.rsplit(".", 1)[-1]
             if len(last) == 1 and last.isupper() and not text.endswith("War I", 0, m.start()):
                 continue  # an initial: A.B. Shirokorad, M. A. Przhevalsky
-            if (last in ABBREVIATIONS or bare in ABBREVIATIONS) and (last in _ABBREV_NO_END or follower.isupper()):
+            if (last in ABBREVIATIONS or bare in ABBREVIATIONS) and (
+                last in _ABBREV_NO_END or follower.isupper()
+            ):
                 continue
             if "." in bare and all(len(p) <= 2 for p in bare.split(".")):
                 continue  # dotted abbreviations: U.S., e.g.
