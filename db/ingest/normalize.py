@@ -54,10 +54,10 @@ def mojibake_edits(text: str) -> list[Edit]:
             pending.append((run.start(), run.end(), s))
     # A lone "Æ"/"Å" is repaired only inside a word that had other mojibake.
     for start, end, s in pending:
-        word = re.search(r"\S*\Z", text[:start])
-        word_start = start - (len(word.group()) if word else 0)
-        tail = re.match(r"\S*", text[end:])
-        word_end = end + (len(tail.group()) if tail else 0)
+        head_m = re.search(r"\S*\Z", text[max(0, start - 100) : start])
+        word_start = start - (len(head_m.group()) if head_m else 0)
+        tail_m = re.match(r"\S*", text[end : end + 100])
+        word_end = end + (len(tail_m.group()) if tail_m else 0)
         if any(word_start <= p < word_end for p in fixed_any_at):
             edits.append(Edit(start, end, _LOST_BYTE[s], "mojibake_lost_byte"))
     return edits
