@@ -1,0 +1,56 @@
+"""Build benchmarks: the default corpus (budget < 2 s) and a generated large corpus (budget ≥ 1 MB/s).
+
+Run: .venv/bin/pytest tests/benchmarks/bench_build.py --benchmark-only -s
+The large corpus is CHRONOSCOPE_BENCH_MB megabytes (default 100) of the real
+documents repeated with their dates shifted, written to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from db.build import build_database
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "resources" / "corpus"
+
+
+def test_build_default_corpus(benchmark, tmp_path):
+    out = tmp_path / "default.sqlite"
+    report = benchmark.pedantic(build_database, args=(CORPUS, out), rounds=5, iterations=1, warmup_rounds=1)
+    median = benchmark.stats.stats.median
+    print(f"\ndefault corpus: {report.bytes_read / 1e6:.2f} MB, {report.counts}")
+    print(f"default build: median {median * 1000:.0f} ms (budget 2000 ms)")
+
+
+@pytest.fixture(scope="module")
+def large_corpus(tmp_path_factory) -> Path:
+    target_mb = float(os.environ.get("CHRONOSCOPE_BENCH_MB", "100"))
+    folder = tmp_path_factory.mktemp("large")
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    written = 0
+    i = 0
+    while written < target_mb * 1e6:
+        # Shift years so the copies are distinct documents, not byte-identical repeats.
+        shift = i % 50
+        body = re.sub(r"\b(19[0-2]\d)\b", lambda m: str(int(m.group(1)) + shift), texts[i % len(texts)])
+        path = folder / f"doc{i:05d}.txt"
+        path.write_text(body, encoding="utf-8")
+        written += len(body.encode("utf-8"))
+        i += 1
+    return folder
+
+
+def test_build_large_corpus_throughput(benchmark, large_corpus, tmp_path):
+    out = tmp_path / "large.sqlite"
+    t0 = time.perf_counter()
+    report = benchmark.pedantic(build_database, args=(large_corpus, out), rounds=1, iterations=1)
+    seconds = time.perf_counter() - t0
+    mb = report.bytes_read / 1e6
+    print(f"\nlarge corpus: {report.sources} documents, {mb:.1f} MB, {report.counts}")
+    print(f"large build: {seconds:.1f} s → {mb / seconds:.2f} MB/s (budget ≥ 1 MB/s)")
