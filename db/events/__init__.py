@@ -1,0 +1,1 @@
+"""Events: extraction from dated statements, merging across sources, curated catalogue."""

@@ -1,0 +1,345 @@
+"""From dated clauses to event candidates.
+
+A candidate is one clause of one passage that narrates a happening at a point
+in time: the clause's date (from the temporal tagger), kind (from its verbs and
+nouns), participants (from the entity mentions inside it), the numbers it
+states, and a short title. Merging candidates into events is ``merge.py``'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from db.events.lexicon import classify
+from db.events.numbers import find_numbers
+from db.events.titles import make_title
+
+#: Precisions fine enough to place a happening on a timeline.
+EVENT_PRECISIONS = frozenset({"day", "part_of_month", "month", "season", "year"})
+
+
+@dataclass
+class DateRef:
+    """A time expression as the event stage needs it (from the database or the fallback)."""
+
+    id: int | None
+    start: int
+    end: int
+    text: str
+    value: str
+    earliest: int
+    latest: int
+    precision: str
+    kind: str
+    julian: str | None
+    confidence: float
+    inferred: bool
+    anchor_text: str | None
+
+
+@dataclass
+class MentionRef:
+    entity_id: str
+    entity_type: str
+    start: int
+    end: int
+    as_participant: bool
+
+
+@dataclass
+class PassageData:
+    id: int
+    source_id: str
+    section_id: int
+    paragraph_id: int
+    kind: str
+    start: int
+    end: int
+    text: str
+    dates: list[DateRef] = field(default_factory=list)
+    mentions: list[MentionRef] = field(default_factory=list)
+
+
+@dataclass
+class Candidate:
+    source_id: str
+    passage_id: int
+    start: int  # clause offsets into the source's normalized text
+    end: int
+    text: str  # the clause
+    date: DateRef
+    kind: str
+    title: str
+    participants: list[tuple[str, str]]  # (entity id, role)
+    numbers: list[dict[str, object]]
+    tokens: frozenset[str]  # content words, for merging
+    order: int = 0  # position in the build, for deterministic tie-breaks
+
+
+# Where one dated clause ends and the next begins, looking back from the next date.
+_CLAUSE_BREAK = re.compile(
+    r"(?:;|,\s*(?:and|but|then|while|whereas)?|\band\b|\bbut\b|\bwhile\b|\bthen\b)\s*$"
+)
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "by",
+        "for",
+        "from",
+        "with",
+        "and",
+        "or",
+        "but",
+        "as",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "after",
+        "before",
+        "during",
+        "while",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "his",
+        "her",
+        "they",
+        "them",
+        "he",
+        "she",
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "been",
+        "had",
+        "has",
+        "have",
+        "did",
+        "does",
+        "not",
+        "no",
+        "nor",
+        "so",
+        "than",
+        "then",
+        "there",
+        "here",
+        "also",
+        "only",
+        "very",
+        "all",
+        "any",
+        "some",
+        "several",
+        "many",
+        "most",
+        "more",
+        "other",
+        "such",
+        "same",
+        "one",
+        "two",
+        "three",
+        "first",
+        "second",
+        "next",
+        "day",
+        "days",
+        "later",
+        "earlier",
+        "following",
+        "until",
+        "till",
+        "since",
+        "between",
+        "among",
+        "upon",
+        "about",
+        "up",
+        "down",
+        "out",
+        "off",
+        "forces",
+        "force",
+        "troops",
+        "army",
+        "armies",
+        "government",
+    ]
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+
+#: A year-precision date is an event date only when the clause narrates at it
+#: ("in 1918 a republic was declared"), not when the year qualifies a noun
+#: ("the 1870 reform", "the 1897 census").
+_YEAR_AS_TIME = re.compile(
+    r"(?:\b(?:in|by|during|since|until|till|from|of|early|late|mid|summer|spring|autumn|winter|end)\s+(?:the\s+)?(?:\w+\s+)?$)",
+    re.IGNORECASE,
+)
+_ADJECTIVAL_YEAR = re.compile(r"^\s+(?:[a-z]+|[A-Z][a-z]+ (?:massacre|reform|census|border|war))\b")
+
+
+def content_tokens(text: str) -> frozenset[str]:
+    """Lower-cased content words with a crude stem, for comparing accounts."""
+    out = set()
+    for w in _WORD.findall(text):
+        lw = w.lower().strip("'’-")
+        if len(lw) < 3 or lw in _STOP:
+            continue
+        for suffix in ("'s", "’s", "ing", "ed", "es", "s"):
+            if lw.endswith(suffix) and len(lw) - len(suffix) >= 4:
+                lw = lw[: -len(suffix)]
+                break
+        out.add(lw)
+    return frozenset(out)
+
+
+def _is_event_date(d: DateRef, passage: PassageData) -> bool:
+    if d.precision not in EVENT_PRECISIONS or d.earliest is None:
+        return False
+    if d.kind == "duration":
+        return False
+    if d.precision == "year":
+        rel = d.start - passage.start
+        before = passage.text[max(0, rel - 30) : rel]
+        after = passage.text[d.end - passage.start : d.end - passage.start + 20]
+        if not _YEAR_AS_TIME.search(before) and not d.text[:1].isalpha():
+            return False
+        if _ADJECTIVAL_YEAR.match(after) and not re.search(r"\b(?:in|by|during)\s*$", before):
+            return False
+    return True
+
+
+def _clauses(passage: PassageData, dates: list[DateRef]) -> list[tuple[int, int, DateRef]]:
+    """Split a passage into one span per date: each date owns the text up to the next one."""
+    spans: list[tuple[int, int, DateRef]] = []
+    text, base = passage.text, passage.start
+    cut = base
+    for i, d in enumerate(dates):
+        if i + 1 < len(dates):
+            nxt = dates[i + 1]
+            between = text[d.end - base : nxt.start - base]
+            # Look back from the next date for a clause break; the next clause starts there.
+            best = -1
+            for m in re.finditer(r";|,|\band\b|\bbut\b|\bwhile\b|\bthen\b", between):
+                best = m.start()
+            end = d.end + best if best >= 0 else nxt.start
+            # Back off further to the start of the sentence-initial phrase of the next clause.
+            spans.append((cut, end, d))
+            cut = end
+        else:
+            spans.append((cut, passage.end, d))
+    return spans
+
+
+def _roles(
+    clause: str, base: int, mentions: list[MentionRef], trigger: int
+) -> list[tuple[str, str]]:
+    out: dict[str, str] = {}
+    for m in mentions:
+        if not m.as_participant and m.entity_type != "place":
+            continue
+        rel = m.start - base
+        before = clause[max(0, rel - 40) : rel].lower()
+        if m.entity_type == "place":
+            role = "place"
+        elif m.entity_type == "person" and re.search(
+            r"(?:led by|under the (?:command|leadership) of|commanded by|headed by|under)\s+(?:\w+\.?\s+){0,3}$",
+            before,
+        ):
+            role = "commander"
+        elif re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$", before) and not re.search(
+            r"\bby (?:the )?(?:end|beginning|middle|time)\b", before
+        ):
+            role = "agent"
+        elif trigger >= 0:
+            role = "agent" if rel < trigger else "target"
+        else:
+            role = "participant"
+        prev = out.get(m.entity_id)
+        if prev is None or (prev in ("participant", "target") and role in ("agent", "commander")):
+            out[m.entity_id] = role
+    return sorted(out.items())
+
+
+def extract_candidates(passage: PassageData) -> list[Candidate]:
+    """Every dated happening the passage narrates, one candidate per dated clause."""
+    if passage.kind not in ("sentence", "list_item", "caption", "heading"):
+        return []
+    dates = [d for d in passage.dates if _is_event_date(d, passage)]
+    if not dates:
+        return []
+    # Two expressions for one point ("On 5 April ... that day") in one clause: keep the first.
+    out: list[Candidate] = []
+    prev_kind: str | None = None
+    prev_clause = ""
+    for start, end, d in _clauses(passage, dates):
+        clause = passage.text[start - passage.start : end - passage.start]
+        stripped = clause.strip(" ,;")
+        if not stripped:
+            continue
+        lead = len(clause) - len(clause.lstrip(" ,;"))
+        start += lead
+        end = start + len(stripped)
+        clause = stripped
+        kind, trigger = classify(clause)
+        if kind == "other" and prev_kind is not None and len(clause) < 60:
+            # An elliptical clause ("and on October 30, Kars") continues the previous one.
+            kind, _ = classify(prev_clause)
+        if passage.kind == "heading" and kind == "other":
+            continue
+        if kind == "other" and d.precision == "year":
+            continue  # a bare year with nothing happening is background
+        mentions = [m for m in passage.mentions if start <= m.start and m.end <= end]
+        participants = _roles(clause, start, mentions, trigger)
+        title = make_title(clause, d.start - start, d.end - start, kind, prev_clause)
+        if title is None:
+            continue
+        out.append(
+            Candidate(
+                source_id=passage.source_id,
+                passage_id=passage.id,
+                start=start,
+                end=end,
+                text=clause,
+                date=d,
+                kind=kind,
+                title=title,
+                participants=participants,
+                numbers=find_numbers(clause),
+                tokens=content_tokens(clause),
+            )
+        )
+        prev_kind, prev_clause = kind, clause
+    return out
+
+
+__all__ = [
+    "EVENT_PRECISIONS",
+    "Candidate",
+    "DateRef",
+    "MentionRef",
+    "PassageData",
+    "content_tokens",
+    "extract_candidates",
+]
+_ = _CLAUSE_BREAK

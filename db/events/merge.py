@@ -1,0 +1,184 @@
+"""One event per happening: grouping candidates told by several passages and documents.
+
+Candidates are grouped greedily, most precise dates first, so that a month- or
+year-level mention ("In April 1920, the 11th Army invaded Azerbaijan") joins
+the day-level account of the same happening rather than the other way round.
+A candidate joins a group when their dates overlap, their kinds are compatible
+and what they say is similar enough: shared participants and places, and
+shared rare words (weighted by inverse document frequency over all
+candidates, so "Armenian" counts for little and "Evelina" for much). Two
+clauses of one sentence are never merged: a sentence that narrates two dated
+happenings narrates two events.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from db.events.extract import Candidate
+from db.events.lexicon import KIND_ORDER, compatible
+
+PRECISION_RANK = {"day": 0, "part_of_month": 1, "month": 2, "season": 3, "year": 4}
+
+#: Thresholds on the weighted word overlap (0..1) for merging.
+SAME_DAY_THRESHOLD = 0.34
+COARSE_THRESHOLD = 0.5
+
+
+@dataclass
+class Cluster:
+    members: list[Candidate]
+    earliest: int
+    latest: int
+    precision: str
+    tokens: set[str]
+    entities: set[str]
+    passages: set[int]
+    curated_id: str | None = None
+    locked: bool = False  # curated with exclusive: no automatic additions
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _months(a: int, b: int) -> range:
+    da, db_ = date.fromordinal(a), date.fromordinal(b)
+    return range(da.year * 12 + da.month - 1, db_.year * 12 + db_.month)
+
+
+class Merger:
+    """Greedy grouping of candidates into clusters (one cluster → one event)."""
+
+    def __init__(self, candidates: list[Candidate]) -> None:
+        df: Counter[str] = Counter()
+        for c in candidates:
+            df.update(c.tokens)
+        n = max(1, len(candidates))
+        self.idf = {t: math.log((n + 1) / (k + 0.5)) for t, k in df.items()}
+        self.clusters: list[Cluster] = []
+        self._by_month: dict[int, list[int]] = defaultdict(list)
+
+    def _weight(self, tokens: set[str] | frozenset[str]) -> float:
+        idf = self.idf
+        return sum(idf.get(t, 1.0) for t in tokens)
+
+    def similarity(self, c: Candidate, k: Cluster) -> float:
+        shared = c.tokens & k.tokens
+        if not shared:
+            base = 0.0
+        else:
+            denom = min(self._weight(c.tokens), self._weight(k.tokens)) or 1.0
+            base = self._weight(shared) / denom
+        ents = {e for e, _ in c.participants}
+        common = ents & k.entities
+        return base + 0.15 * len(common)
+
+    def add_cluster(self, k: Cluster) -> int:
+        idx = len(self.clusters)
+        self.clusters.append(k)
+        for mo in _months(k.earliest, k.latest):
+            self._by_month[mo].append(idx)
+        return idx
+
+    def seed(
+        self,
+        members: list[Candidate],
+        earliest: int,
+        latest: int,
+        precision: str,
+        curated_id: str,
+        locked: bool,
+    ) -> int:
+        k = Cluster(
+            members=list(members),
+            earliest=earliest,
+            latest=latest,
+            precision=precision,
+            tokens=set().union(*(m.tokens for m in members)) if members else set(),
+            entities={e for m in members for e, _ in m.participants},
+            passages={m.passage_id for m in members},
+            curated_id=curated_id,
+            locked=locked,
+        )
+        return self.add_cluster(k)
+
+    def add(self, c: Candidate) -> None:
+        d = c.date
+        fine = PRECISION_RANK.get(d.precision, 4)
+        seen: set[int] = set()
+        best, best_score = -1, 0.0
+        for mo in _months(d.earliest, d.latest):
+            for idx in self._by_month.get(mo, ()):
+                if idx in seen:
+                    continue
+                seen.add(idx)
+                k = self.clusters[idx]
+                if k.locked or c.passage_id in k.passages:
+                    continue
+                if d.latest < k.earliest or k.latest < d.earliest:
+                    continue
+                if not any(compatible(c.kind, m.kind) for m in k.members[:3]) and k.members:
+                    continue
+                kfine = PRECISION_RANK.get(k.precision, 4)
+                score = self.similarity(c, k)
+                both_fine = fine <= 1 and kfine <= 1
+                threshold = SAME_DAY_THRESHOLD if both_fine else COARSE_THRESHOLD
+                if not both_fine and k.members and c.kind != k.members[0].kind:
+                    threshold += 0.15
+                if score >= threshold and score > best_score:
+                    best, best_score = idx, score
+        if best >= 0:
+            k = self.clusters[best]
+            k.members.append(c)
+            k.tokens |= c.tokens
+            k.entities |= {e for e, _ in c.participants}
+            k.passages.add(c.passage_id)
+            return
+        self.add_cluster(
+            Cluster(
+                members=[c],
+                earliest=d.earliest,
+                latest=d.latest,
+                precision=d.precision,
+                tokens=set(c.tokens),
+                entities={e for e, _ in c.participants},
+                passages={c.passage_id},
+            )
+        )
+
+
+def merge(candidates: list[Candidate], merger: Merger | None = None) -> list[Cluster]:
+    """Group candidates (those not already seeded into curated clusters) into clusters."""
+    m = merger or Merger(candidates)
+    ordered = sorted(
+        candidates,
+        key=lambda c: (
+            PRECISION_RANK.get(c.date.precision, 4),
+            c.date.latest - c.date.earliest,
+            c.order,
+        ),
+    )
+    for c in ordered:
+        m.add(c)
+    return m.clusters
+
+
+def primary(k: Cluster) -> Candidate:
+    """The member whose date and title stand for the event: the most precise, then the first told."""
+    return min(
+        k.members,
+        key=lambda c: (
+            PRECISION_RANK.get(c.date.precision, 4),
+            c.date.latest - c.date.earliest,
+            c.date.inferred,
+            c.order,
+        ),
+    )
+
+
+def majority_kind(k: Cluster) -> str:
+    votes: Counter[str] = Counter(m.kind for m in k.members)
+    return min(
+        votes, key=lambda kind: (-votes[kind], KIND_ORDER.index(kind) if kind in KIND_ORDER else 99)
+    )

@@ -1,0 +1,486 @@
+"""The event stage of the build: dated clauses → candidates → one event per happening.
+
+Runs after the time-expression and entity stages and reads what they stored
+(``time_expression``, ``mention``, ``entity``). Writes ``event``, ``evidence``,
+``participant``, ``phase``, the ``event_rtree`` interval index and
+``entity.event_count``. On the bundled corpus the curated catalogue
+(``resources/curated/events.yaml``) names the key events, fixes merges and
+splits and adds the phases; on imported documents (``ctx.curated`` false) the
+extractor works alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import insert, text
+
+from db.events.curated import Catalogue, CatalogueError, CuratedEvent, load_catalogue, locate
+from db.events.extract import (
+    Candidate,
+    DateRef,
+    MentionRef,
+    PassageData,
+    content_tokens,
+    extract_candidates,
+)
+from db.events.fallback_dates import find_dates
+from db.events.merge import PRECISION_RANK, Cluster, Merger, majority_kind, merge, primary
+from db.events.numbers import find_numbers
+from db.models import Event, Evidence, Participant, Phase
+from db.resources import resource_path
+
+if TYPE_CHECKING:
+    from db.build import BuildContext
+
+CATALOGUE_FILE = ("curated", "events.yaml")
+_ROLE_RANK = {"commander": 0, "agent": 1, "target": 2, "place": 3, "participant": 4}
+
+
+def _slug(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+
+
+def _value(a: int, b: int, precision: str) -> str:
+    da, db_ = date.fromordinal(a), date.fromordinal(b)
+    if precision in ("year", "decade", "century"):
+        one = f"{da.year:04d}"
+        two = f"{db_.year:04d}"
+    elif precision in ("month", "season"):
+        one = f"{da.year:04d}-{da.month:02d}"
+        two = f"{db_.year:04d}-{db_.month:02d}"
+    else:
+        one, two = da.isoformat(), db_.isoformat()
+    return one if one == two else f"{one}/{two}"
+
+
+# ---------------------------------------------------------------- loading
+
+
+def _load_passages(ctx: BuildContext) -> tuple[list[PassageData], dict[str, str]]:
+    """Passages with their dates and mentions attached, in build order."""
+    s = ctx.session
+    passages: list[PassageData] = []
+    by_id: dict[int, PassageData] = {}
+    texts: dict[str, str] = {sid: doc.normalized for sid, doc in ctx.documents}
+    for sid, _doc in ctx.documents:
+        for p in ctx.passages.get(sid, []):
+            pd = PassageData(
+                p.id, p.source_id, p.section_id, p.paragraph_id, p.kind, p.start, p.end, p.text
+            )
+            passages.append(pd)
+            by_id[p.id] = pd
+
+    rows = s.execute(
+        text(
+            "SELECT t.id, t.passage_id, t.start, t.end, t.text, t.value, t.earliest, t.latest, "
+            "t.precision, t.kind, t.julian, t.confidence, a.text "
+            "FROM time_expression t LEFT JOIN time_expression a ON a.id = t.anchor_id "
+            "ORDER BY t.source_id, t.start"
+        )
+    ).all()
+    if rows:
+        for r in rows:
+            target = by_id.get(r[1])
+            if target is None or r[6] is None or r[7] is None or r[5] is None:
+                continue
+            kind = r[9] or ""
+            target.dates.append(
+                DateRef(
+                    id=r[0],
+                    start=r[2],
+                    end=r[3],
+                    text=r[4],
+                    value=r[5],
+                    earliest=r[6],
+                    latest=r[7],
+                    precision=r[8],
+                    kind=kind,
+                    julian=r[10],
+                    confidence=float(r[11] if r[11] is not None else 1.0),
+                    inferred=kind in ("underspecified", "relative"),
+                    anchor_text=r[12],
+                )
+            )
+    else:
+        # No temporal stage in this build: a minimal absolute-date finder keeps events dated.
+        ctx.log("events: no time expressions stored; using the fallback date finder")
+        year: int | None = None
+        current = None
+        for pd in passages:
+            if pd.source_id != current:
+                current, year = pd.source_id, None
+            found, year = find_dates(pd.text, pd.start, year)
+            for f in found:
+                pd.dates.append(
+                    DateRef(
+                        None,
+                        f.start,
+                        f.end,
+                        f.text,
+                        f.value,
+                        f.earliest,
+                        f.latest,
+                        f.precision,
+                        "underspecified" if f.inferred else "absolute",
+                        f.julian,
+                        0.7 if f.inferred else 1.0,
+                        f.inferred,
+                        None,
+                    )
+                )
+
+    for r in s.execute(
+        text(
+            "SELECT m.passage_id, m.entity_id, e.type, m.start, m.end, m.as_participant "
+            "FROM mention m JOIN entity e ON e.id = m.entity_id ORDER BY m.passage_id, m.start"
+        )
+    ):
+        holder = by_id.get(r[0])
+        if holder is not None:
+            holder.mentions.append(MentionRef(r[1], r[2], r[3], r[4], bool(r[5])))
+    return passages, texts
+
+
+# ---------------------------------------------------------------- curation
+
+
+def _overlaps(c: Candidate, start: int, end: int) -> bool:
+    return c.start < end and start < c.end
+
+
+def _apply_catalogue(
+    cat: Catalogue,
+    candidates: list[Candidate],
+    texts: dict[str, str],
+    passages: list[PassageData],
+    merger: Merger,
+) -> tuple[list[Candidate], dict[int, CuratedEvent], list[CuratedEvent]]:
+    """Seed curated clusters with the candidates their quotes anchor; drop excluded clauses.
+
+    Returns the candidates left for automatic merging, the curated entry of each
+    seeded cluster, and the curated entries in this build.
+    """
+    by_source: dict[str, list[Candidate]] = defaultdict(list)
+    for c in candidates:
+        by_source[c.source_id].append(c)
+    taken: set[int] = set()
+    for i, q in enumerate(cat.exclude):
+        if locate(q, texts, f"exclude #{i + 1}"):
+            for c in by_source[q.source]:
+                if _overlaps(c, q.start, q.end):
+                    taken.add(id(c))
+    for p in cat.phases:
+        if p.quote is not None:
+            locate(p.quote, texts, f"phase {p.id!r}")
+    curated_of: dict[int, CuratedEvent] = {}
+    present: list[CuratedEvent] = []
+    passages_by_source: dict[str, list[PassageData]] = defaultdict(list)
+    for pd in passages:
+        passages_by_source[pd.source_id].append(pd)
+    for e in cat.events:
+        members: list[Candidate] = []
+        found_any = False
+        for q in e.quotes:
+            if not locate(q, texts, f"event {e.id!r}"):
+                continue
+            found_any = True
+            hits = [
+                c
+                for c in by_source[q.source]
+                if id(c) not in taken and _overlaps(c, q.start, q.end)
+            ]
+            if hits:
+                # The quote anchors the clause it overlaps most.
+                best = max(hits, key=lambda c: min(c.end, q.end) - max(c.start, q.start))
+                members.append(best)
+                taken.add(id(best))
+            else:
+                members.append(_quote_candidate(e, q, passages_by_source[q.source]))
+        if not found_any:
+            continue
+        present.append(e)
+        idx = merger.seed(members, e.earliest, e.latest, e.precision, e.id, e.exclusive)
+        curated_of[idx] = e
+    rest = [c for c in candidates if id(c) not in taken]
+    return rest, curated_of, present
+
+
+def _quote_candidate(e: CuratedEvent, q: Any, passages: list[PassageData]) -> Candidate:
+    """Evidence for a curated event whose quote no extracted clause covers: the quote itself."""
+    pd = next((p for p in passages if p.start <= q.start < p.end), None)
+    if pd is None:
+        raise CatalogueError(f"curated event {e.id!r}: its quote is not inside any passage")
+    end = min(q.end, max(pd.end, q.end))
+    clause = pd.text[q.start - pd.start : end - pd.start] if end <= pd.end else q.text
+    d = DateRef(
+        None,
+        q.start,
+        q.start,
+        "",
+        e.value,
+        e.earliest,
+        e.latest,
+        e.precision,
+        "curated",
+        None,
+        1.0,
+        False,
+        None,
+    )
+    parts = sorted(
+        {
+            (m.entity_id, "place" if m.entity_type == "place" else "participant")
+            for m in pd.mentions
+            if q.start <= m.start
+            and m.end <= q.end
+            and (m.as_participant or m.entity_type == "place")
+        }
+    )
+    return Candidate(
+        source_id=pd.source_id,
+        passage_id=pd.id,
+        start=q.start,
+        end=q.start + len(clause),
+        text=clause,
+        date=d,
+        kind=e.kind,
+        title=e.title,
+        participants=parts,
+        numbers=find_numbers(clause),
+        tokens=content_tokens(clause),
+        order=-1,
+    )
+
+
+# ---------------------------------------------------------------- output
+
+
+def _conflicts(k: Cluster, source_order: dict[str, int]) -> list[dict[str, Any]]:
+    """Where the accounts of one event differ: dates (per source) and numbers of the same kind."""
+    out: list[dict[str, Any]] = []
+    dated = [m for m in k.members if m.date.kind != "curated"]
+    values = {m.date.value for m in dated}
+    if len(values) > 1:
+        # Coarser mentions of a precise date are not a disagreement; different days are.
+        fine = [m for m in dated if PRECISION_RANK.get(m.date.precision, 4) <= 1]
+        disjoint = any(
+            a.date.latest < b.date.earliest or b.date.latest < a.date.earliest
+            for a in fine
+            for b in fine
+        )
+        curated_off = k.curated_id is not None and any(
+            m.date.latest < k.earliest or k.latest < m.date.earliest for m in fine
+        )
+        if disjoint or curated_off:
+            out.append(
+                {
+                    "field": "date",
+                    "accounts": [
+                        {"source": m.source_id, "text": m.date.text, "value": m.date.value}
+                        for m in sorted(
+                            dated, key=lambda m: (source_order.get(m.source_id, 0), m.start)
+                        )
+                    ],
+                }
+            )
+    by_what: dict[str, list[tuple[Candidate, dict[str, Any]]]] = defaultdict(list)
+    for m in k.members:
+        for n in m.numbers:
+            by_what[str(n["what"])].append((m, n))
+    for what, items in sorted(by_what.items()):
+        sources = {m.source_id for m, _ in items}
+        texts = {str(n["text"]) for _, n in items}
+        if len(items) > 1 and len(texts) > 1 and (len(sources) > 1 or len(items) > 1):
+            out.append(
+                {
+                    "field": "number",
+                    "what": what,
+                    "accounts": [
+                        {"source": m.source_id, "text": n["text"], "value": n["value"]}
+                        for m, n in items
+                    ],
+                }
+            )
+    return out
+
+
+def _assign_phase(earliest: int, latest: int, text_blob: str, phases: list[Any]) -> str | None:
+    """The most specific phase containing the date whose keywords the evidence mentions."""
+    best: tuple[int, str] | None = None
+    for p in phases:
+        if not (p.earliest <= earliest and latest <= p.latest):
+            continue
+        if p.keywords and not any(kw in text_blob for kw in p.keywords):
+            continue
+        span = p.latest - p.earliest
+        if best is None or span < best[0]:
+            best = (span, p.id)
+    return best[1] if best else None
+
+
+def run(ctx: BuildContext) -> None:
+    """Extract, curate, merge and store the events of the documents in ``ctx``."""
+    passages, texts = _load_passages(ctx)
+    candidates: list[Candidate] = []
+    for pd in passages:
+        candidates.extend(extract_candidates(pd))
+    for i, c in enumerate(candidates):
+        c.order = i
+
+    merger = Merger(candidates)
+    curated_of: dict[int, CuratedEvent] = {}
+    cat = Catalogue()
+    if ctx.curated:
+        path = resource_path(*CATALOGUE_FILE)
+        if path.is_file():
+            from db.build import BuildError
+
+            try:
+                cat = load_catalogue(path)
+                candidates, curated_of, _present = _apply_catalogue(
+                    cat, candidates, texts, passages, merger
+                )
+            except CatalogueError as exc:
+                raise BuildError(str(exc)) from exc
+    clusters = merge(candidates, merger)
+    _store(ctx, clusters, curated_of, cat)
+
+
+def _store(
+    ctx: BuildContext, clusters: list[Cluster], curated_of: dict[int, CuratedEvent], cat: Catalogue
+) -> None:
+    s = ctx.session
+    source_order = {sid: i for i, (sid, _d) in enumerate(ctx.documents)}
+    phase_ids = {p.id for p in cat.phases}
+    if cat.phases:
+        s.execute(
+            insert(Phase),
+            [
+                {
+                    "id": p.id,
+                    "title": p.title,
+                    "parent_id": p.parent,
+                    "earliest": p.earliest,
+                    "latest": p.latest,
+                    "description": p.description,
+                }
+                for p in sorted(cat.phases, key=lambda p: (p.parent is not None, p.earliest, p.id))
+            ],
+        )
+    events: list[dict[str, Any]] = []
+    evidence: list[dict[str, Any]] = []
+    participants: list[dict[str, Any]] = []
+    used_ids: Counter[str] = Counter()
+    for idx, k in enumerate(clusters):
+        if not k.members:
+            continue
+        cur = curated_of.get(idx)
+        members = sorted(k.members, key=lambda m: (source_order.get(m.source_id, 0), m.start))
+        p = primary(k)
+        if cur is not None:
+            title, kind = cur.title, cur.kind
+            earliest, latest, precision = cur.earliest, cur.latest, cur.precision
+            value = _value(earliest, latest, precision)
+            dated = [m for m in members if m.date.kind != "curated"]
+            ref = next(
+                (m for m in dated if m.date.earliest == earliest and m.date.latest == latest), None
+            )
+            ref = ref or (
+                min(dated, key=lambda m: PRECISION_RANK.get(m.date.precision, 4)) if dated else p
+            )
+            date_text = ref.date.text or cur.value
+            julian = ref.date.julian if ref.date.earliest == earliest else None
+            inferred, confidence, anchor = False, 1.0, None
+            eid = cur.id
+            origin = "curated"
+        else:
+            title, kind = p.title, majority_kind(k)
+            earliest, latest, precision = p.date.earliest, p.date.latest, p.date.precision
+            value = p.date.value or _value(earliest, latest, precision)
+            date_text, julian = p.date.text, p.date.julian
+            inferred, confidence, anchor = p.date.inferred, p.date.confidence, p.date.anchor_text
+            eid = f"{value.replace('/', '_')}-{kind}-{_slug(title)}"[:90].rstrip("-")
+            origin = "extracted"
+        used_ids[eid] += 1
+        if used_ids[eid] > 1:
+            h = hashlib.sha1(f"{p.source_id}:{p.start}".encode()).hexdigest()[:6]
+            eid = f"{eid}-{h}"
+        blob = " ".join(m.text for m in members)
+        phase = cur.phase if cur is not None and cur.phase in phase_ids else None
+        if phase is None and cat.phases:
+            phase = _assign_phase(earliest, latest, blob, cat.phases)
+        events.append(
+            {
+                "id": eid,
+                "title": title,
+                "kind": kind,
+                "earliest": earliest,
+                "latest": latest,
+                "precision": precision,
+                "value": value,
+                "date_text": date_text,
+                "julian": julian,
+                "date_inferred": inferred,
+                "date_confidence": confidence,
+                "anchor_text": anchor,
+                "phase_id": phase,
+                "origin": origin,
+                "key_event": bool(cur.key) if cur is not None else False,
+                "conflicts": _conflicts(k, source_order),
+            }
+        )
+        for m in members:
+            evidence.append(
+                {
+                    "event_id": eid,
+                    "source_id": m.source_id,
+                    "passage_id": m.passage_id,
+                    "start": m.start,
+                    "end": m.end,
+                    "text": m.text,
+                    "timex_id": m.date.id,
+                    "date_text": m.date.text or None,
+                    "value": m.date.value,
+                    "numbers": m.numbers,
+                }
+            )
+        roles: dict[str, str] = {}
+        for m in members:
+            for ent, role in m.participants:
+                prev = roles.get(ent)
+                if prev is None or _ROLE_RANK[role] < _ROLE_RANK[prev]:
+                    roles[ent] = role
+        participants.extend(
+            {"event_id": eid, "entity_id": e, "role": r} for e, r in sorted(roles.items())
+        )
+
+    events.sort(key=lambda e: (e["earliest"], e["latest"], e["id"]))
+    for i, e in enumerate(events, start=1):
+        e["rowkey"] = i
+    if events:
+        s.execute(insert(Event), events)
+        s.execute(
+            text(
+                "INSERT INTO event_rtree(rowkey, earliest, latest) VALUES (:rowkey, :earliest, :latest)"
+            ),
+            [
+                {"rowkey": e["rowkey"], "earliest": e["earliest"], "latest": e["latest"]}
+                for e in events
+            ],
+        )
+    if evidence:
+        s.execute(insert(Evidence), evidence)
+    if participants:
+        s.execute(insert(Participant), participants)
+    s.execute(
+        text(
+            "UPDATE entity SET event_count = "
+            "(SELECT count(DISTINCT p.event_id) FROM participant p WHERE p.entity_id = entity.id)"
+        )
+    )
+    ctx.log(f"events: {len(events)} events, {len(evidence)} pieces of evidence")

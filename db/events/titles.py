@@ -1,0 +1,470 @@
+"""Short headline titles from a dated clause: actor, action, object.
+
+``On 5 July, the Soviet army captured Goris.`` becomes ``Soviet army captures
+Goris``: the date, leading adverbial phrases, articles and trailing
+subordinate clauses go; the first verb is put in the headline present where
+its forms are known; the result is cut to a few words at a word boundary.
+The curated catalogue overrides titles for the key events.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_WORDS = 9
+MAX_CHARS = 64
+
+# Past tense → (singular, plural) headline present, for the verbs this prose uses most.
+_PRESENT: dict[str, tuple[str, str]] = {
+    "took": ("takes", "take"),
+    "began": ("begins", "begin"),
+    "fell": ("falls", "fall"),
+    "drove": ("drives", "drive"),
+    "rose": ("rises", "rise"),
+    "withdrew": ("withdraws", "withdraw"),
+    "broke": ("breaks", "break"),
+    "fought": ("fights", "fight"),
+    "sent": ("sends", "send"),
+    "met": ("meets", "meet"),
+    "left": ("leaves", "leave"),
+    "won": ("wins", "win"),
+    "made": ("makes", "make"),
+    "came": ("comes", "come"),
+    "went": ("goes", "go"),
+    "led": ("leads", "lead"),
+    "held": ("holds", "hold"),
+    "gave": ("gives", "give"),
+    "swept": ("sweeps", "sweep"),
+}
+_BASE = {
+    "attacked": "attack",
+    "entered": "enter",
+    "signed": "sign",
+    "invaded": "invade",
+    "declared": "declare",
+    "proclaimed": "proclaim",
+    "launched": "launch",
+    "reached": "reach",
+    "crossed": "cross",
+    "defeated": "defeat",
+    "appointed": "appoint",
+    "retreated": "retreat",
+    "resigned": "resign",
+    "issued": "issue",
+    "convened": "convene",
+    "elected": "elect",
+    "recognized": "recognize",
+    "surrendered": "surrender",
+    "revolted": "revolt",
+    "formed": "form",
+    "captured": "capture",
+    "recaptured": "recapture",
+    "seized": "seize",
+    "arrived": "arrive",
+    "occupied": "occupy",
+    "established": "establish",
+    "advanced": "advance",
+    "ordered": "order",
+    "demanded": "demand",
+    "agreed": "agree",
+    "returned": "return",
+    "announced": "announce",
+    "killed": "kill",
+    "burned": "burn",
+    "massacred": "massacre",
+    "disarmed": "disarm",
+    "requested": "request",
+    "accepted": "accept",
+    "rejected": "reject",
+    "refused": "refuse",
+    "decided": "decide",
+    "offered": "offer",
+    "marched": "march",
+    "moved": "move",
+    "repelled": "repel",
+    "crushed": "crush",
+    "concluded": "conclude",
+    "adopted": "adopt",
+    "dissolved": "dissolve",
+    "approved": "approve",
+    "opened": "open",
+    "dispatched": "dispatch",
+    "visited": "visit",
+    "informed": "inform",
+    "reported": "report",
+    "founded": "found",
+    "created": "create",
+    "ended": "end",
+    "started": "start",
+    "expelled": "expel",
+    "liberated": "liberate",
+    "withdrawn": "withdraw",
+    "protested": "protest",
+    "encountered": "encounter",
+    "abandoned": "abandon",
+    "destroyed": "destroy",
+    "recalled": "recall",
+    "commenced": "commence",
+    "imposed": "impose",
+    "united": "unite",
+    "joined": "join",
+    "evacuated": "evacuate",
+}
+_ES = ("s", "sh", "ch", "x", "z")
+for _v, _b in _BASE.items():
+    if _b.endswith("y") and _b[-2:-1] not in "aeiou":
+        _sg = _b[:-1] + "ies"
+    elif _b.endswith(_ES):
+        _sg = _b + "es"
+    else:
+        _sg = _b + "s"
+    _PRESENT[_v] = (_sg, _b)
+
+_LEAD_WORDS = [
+    "on",
+    "in",
+    "at",
+    "by",
+    "after",
+    "before",
+    "with",
+    "during",
+    "following",
+    "despite",
+    "upon",
+    "under",
+    "according",
+    "as",
+    "meanwhile",
+    "however",
+    "subsequently",
+    "consequently",
+    "finally",
+    "thus",
+    "nevertheless",
+    "later",
+    "then",
+    "also",
+    "together",
+    "eventually",
+    "soon",
+    "since",
+    "from",
+    "within",
+    "between",
+    "while",
+    "immediately",
+    "simultaneously",
+    "notably",
+    "initially",
+    "ultimately",
+    "accordingly",
+    "and",
+    "but",
+    "so",
+    "yet",
+    "additionally",
+    "furthermore",
+    "moreover",
+    "still",
+    "therefore",
+    "thereafter",
+    "afterwards",
+    "there",
+    "here",
+    "that",
+    "this",
+    "when",
+    "once",
+    "until",
+    "till",
+    "only",
+    "even",
+    "shortly",
+    "just",
+    "around",
+    "about",
+    "nearly",
+    "almost",
+]
+_LEAD = re.compile(r"^(?:" + "|".join(_LEAD_WORDS) + r")\b", re.IGNORECASE)
+_EMPTY_LEAD = re.compile(
+    r"^(?:(?:and|but|then|while|so|also|on|in|at|by|from|of|the|night|morning|evening|afternoon|"
+    r"dawn|midnight|between|until|till|since|during|around|about|early|late|mid|beginning|end|"
+    r"middle|same|day|that|this|after|before|as|of|a|an|later|earlier|following|next|"
+    r"however|meanwhile|finally|subsequently|consequently|eventually|only|just)\b[\s,.-]*)+",
+    re.IGNORECASE,
+)
+_TAIL_CUT = re.compile(
+    r"(?:,\s*(?:which|who|whom|where|whose|thereby|thus|leading|resulting|causing|making|"
+    r"forcing|allowing|as|because|since|although|though|while|whereas|but|so|in order|after|"
+    r"before|when|with|despite|led by|including|according)\b|;|:|\s+in order to\b|\s+because\b|"
+    r"\s+which\b|\s+who\b|\s+after\b|\s+where\b|\s+as a result\b|\s+due to\b|\s+in response\b|"
+    r"\s+in retaliation\b|\s+stating\b|\s+demanding\b|\s+declaring\b|\s+informing\b|\s+claiming\b)",
+    re.IGNORECASE,
+)
+_DROP = frozenset({"the", "a", "an"})
+_TRAILING = frozenset(
+    [
+        "of",
+        "the",
+        "to",
+        "and",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "for",
+        "from",
+        "a",
+        "an",
+        "its",
+        "their",
+        "his",
+        "her",
+        "toward",
+        "towards",
+        "into",
+        "onto",
+        "as",
+        "that",
+        "which",
+        "who",
+        "was",
+        "were",
+        "had",
+        "has",
+        "have",
+        "be",
+        "been",
+        "being",
+        "or",
+        "but",
+        "than",
+        "under",
+        "over",
+        "near",
+        "between",
+        "among",
+        "against",
+        "after",
+        "before",
+        "whose",
+        "both",
+        "this",
+        "these",
+        "those",
+        "our",
+        "your",
+        "also",
+        "then",
+        "while",
+        "during",
+        "its",
+        "along",
+        "across",
+        "through",
+        "via",
+        "upon",
+        "one",
+        "two",
+        "several",
+        "some",
+        "most",
+        "all",
+        "any",
+        "each",
+    ]
+)
+
+
+def _strip_lead(s: str) -> str:
+    for _ in range(6):
+        s = _EMPTY_LEAD.sub("", s).lstrip(" ,;:.-–—")
+        if not s:
+            return s
+        m = _LEAD.match(s)
+        if m is None:
+            if re.match(r"^(?:At|In|On)\b", s):
+                pass
+            break
+        comma = s.find(",")
+        if 0 < comma <= 90 and s[:comma].count(" ") <= 12:
+            s = s[comma + 1 :].lstrip()
+            continue
+        break
+    return s
+
+
+_APPOSITIVE = re.compile(r"^([^,]{2,60}?),\s+[^,]{2,80}?,\s+(?=(\w+))")
+
+
+def _drop_appositive(s: str) -> str:
+    """``General Salimov, the commander, reported`` → ``General Salimov reported``."""
+    m = _APPOSITIVE.match(s)
+    if m is None:
+        return s
+    verb = m.group(2).lower()
+    if (
+        verb in _PRESENT
+        or verb in ("was", "were", "had", "has")
+        or (verb.endswith("ed") and len(verb) > 4)
+    ):
+        return m.group(1) + " " + s[m.end() :]
+    return s
+
+
+def _present(words: list[str]) -> list[str]:
+    out = list(words)
+    for i, w in enumerate(out):
+        lw = w.lower()
+        if (
+            lw in ("was", "were")
+            and i + 1 < len(out)
+            and out[i + 1].lower().endswith(("ed", "en", "wn"))
+        ):
+            del out[i]
+            return out
+        if (
+            lw in ("had", "has", "have")
+            and i + 1 < len(out)
+            and out[i + 1].lower().endswith(("ed", "en"))
+        ):
+            del out[i]
+            lw = out[i].lower()
+            w = out[i]
+        if lw in _PRESENT and i > 0:
+            subject = out[i - 1]
+            plural = (
+                subject.endswith("s")
+                and not subject.endswith(("ss", "us", "is"))
+                and not subject[:1].isupper()
+            ) or subject.lower() in (
+                "armenians",
+                "azerbaijanis",
+                "turks",
+                "soviets",
+                "bolsheviks",
+                "british",
+                "they",
+                "insurgents",
+                "kurds",
+                "partisans",
+                "dashnaks",
+                "musavatists",
+                "tartars",
+                "tatars",
+                "muslims",
+                "ottomans",
+                "allies",
+            )
+            sg, pl = _PRESENT[lw]
+            out[i] = pl if plural else sg
+            return out
+        if lw.endswith("ed") or lw in _PRESENT:
+            return out
+    return out
+
+
+def _tidy(s: str) -> str:
+    s = re.sub(r"\[\d+\]|\([^()]*\)|[\"“”«»]", "", s)
+    s = s.replace("’s", "'s")
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def headline(text: str) -> str:
+    """The clause (date already removed) as a short headline, or '' if nothing is left."""
+    s = _tidy(text)
+    s = _strip_lead(s)
+    s = _drop_appositive(s)
+    m = _TAIL_CUT.search(s)
+    if m is not None and m.start() > 8:
+        s = s[: m.start()]
+    s = s.strip(" ,;:.-–—")
+    words = [w for w in s.split() if w.lower() not in _DROP]
+    words = _present(words)
+    if len(words) > MAX_WORDS:
+        # Prefer a cut at a comma inside the window.
+        cut = MAX_WORDS
+        for i in range(MAX_WORDS - 1, 3, -1):
+            if words[i - 1].endswith(","):
+                cut = i
+                break
+        words = words[:cut]
+    while len(" ".join(words)) > MAX_CHARS and len(words) > 3:
+        words.pop()
+    while words and (words[-1].lower().strip(",.;:") in _TRAILING or words[-1] in ("-", "–", "—")):
+        words.pop()
+    out = " ".join(words).strip(" ,;:.-–—")
+    if out[:1].islower():
+        out = out[:1].upper() + out[1:]
+    return out
+
+
+def make_title(
+    clause: str, date_start: int, date_end: int, kind: str, prev_clause: str
+) -> str | None:
+    """A title for the happening the clause narrates; ``date_*`` are offsets into the clause."""
+    if 0 <= date_start <= date_end <= len(clause):
+        pre, post = clause[:date_start], clause[date_end:]
+        if _is_lead_in(pre) and re.match(r"^\s*,", post) and len(post.split()) >= 3:
+            # "Prior to this, on 19 January, a meeting took place": the date closes a lead-in.
+            text = post.lstrip(" ,")
+        else:
+            text = _DANGLING.sub("", pre) + " " + post
+    else:
+        text = clause
+    title = headline(text)
+    if len(title.split()) < 2 and prev_clause:
+        # An elliptical clause ("and on October 30, Kars"): the previous clause's
+        # actor and verb with this clause's object.
+        prev = headline(_remove_dates(prev_clause))
+        pw = prev.split()
+        for i, w in enumerate(pw):
+            if i > 0 and w.lower() in _all_verbs():
+                title = " ".join([*pw[: i + 1], title]).strip()
+                break
+    if not title:
+        return None
+    if len(title.split()) < 2:
+        title = f"{title} ({kind})" if kind != "other" else title
+    return title
+
+
+_DANGLING = re.compile(
+    r"(?:\b(?:on|in|by|at|from|since|until|till|between|during)(?:\s+the\s+(?:night|morning|evening|afternoon|beginning|end|middle)\s+of)?|\bthe\s+(?:night|morning|evening)\s+of)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_lead_in(pre: str) -> bool:
+    """Whether the text before a date is an introductory phrase (no finite verb of its own)."""
+    words = pre.split()
+    if len(words) > 12:
+        return False
+    for w in words:
+        lw = w.lower().strip(",.;:")
+        if lw in _PRESENT or (
+            lw.endswith("ed") and len(lw) > 4 and lw not in ("dated", "based", "planned")
+        ):
+            return False
+        if lw in ("was", "were", "is", "are", "had", "has"):
+            return False
+    return True
+
+
+def _all_verbs() -> frozenset[str]:
+    return _VERB_FORMS
+
+
+_VERB_FORMS = frozenset([*list(_PRESENT), *(v for pair in _PRESENT.values() for v in pair)])
+
+_DATE_WORDS = re.compile(
+    r"\b(?:on|in|by)?\s*(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)(?:\s+\d{1,2})?(?:,?\s+\d{4})?\b|\b1[89]\d\d\b"
+)
+
+
+def _remove_dates(text: str) -> str:
+    return _DATE_WORDS.sub(" ", text)
