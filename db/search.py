@@ -1,0 +1,753 @@
+"""Full-text search over passages, events and entities at once.
+
+The user types free text; it is never handed to FTS5 as a query. It is cut
+into words the same way FTS5's ``unicode61`` tokenizer cuts text, each word is
+quoted (so ``AND``, ``NEAR``, ``*``, ``:`` and ``(`` are just characters) and
+matched as a prefix, and balanced double quotes make a phrase. Anything the
+parser dropped or reinterpreted is reported in :attr:`SearchResult.notes`, for
+the search field to explain.
+
+Diacritics: ``unicode61 remove_diacritics 2`` folds letters that decompose
+(``â`` → ``a``) but not those that don't (Turkish dotless ``ı``, ``ø``, ``ł``),
+so ``Kazim`` would not find ``Kâzım``. :func:`fold` folds both, the
+``search_index`` build stage records which indexed terms fold differently
+(``search_variant``), and a query word is expanded to those spellings.
+
+Aliases: a query that names an entity (by its name or any alias, folded) also
+finds the passages that mention it (``mention``) or spell it another way, and
+the events it takes part in, so ``Shushi`` finds Shusha and all its passages.
+
+Speed: candidate passages are read in rowid order with a LIMIT, so FTS5 stops
+early and no ranking function walks the whole doclist of a common word; the
+few hundred candidates are then ranked here. That keeps a query on a 100 MB
+corpus within a frame.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Connection,
+    Engine,
+    Integer,
+    String,
+    bindparam,
+    column,
+    literal_column,
+    select,
+    table,
+    text,
+)
+
+from db.filters import Filters, entity_clause, event_clause, passage_clause
+from db.models import Entity, Event, Passage
+
+__all__ = [
+    "KINDS",
+    "Hit",
+    "Query",
+    "SearchResult",
+    "fold",
+    "parse_query",
+    "search",
+    "search_all",
+    "tokenize",
+]
+
+KINDS = ("entity", "event", "passage")
+
+#: Letters FTS5's unicode61 does not fold because they do not decompose.
+_EXTRA_FOLD = str.maketrans(
+    {
+        "ı": "i",
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "ħ": "h",
+        "ŧ": "t",
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+        "ŀ": "l",
+        "ĸ": "k",
+    }
+)
+
+#: What unicode61 treats as a token: letters, numbers and private-use characters.
+_TOKEN = re.compile(r"[^\W_]+")
+
+_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+_MAX_TERMS = 8
+_SNIPPET_CHARS = 180
+
+
+def fold(s: str) -> str:
+    """Case- and diacritic-folded text: ``Kâzım`` → ``kazim``, ``Nakhichevan’`` → ``nakhichevan’``."""
+    decomposed = unicodedata.normalize("NFKD", s.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.translate(_EXTRA_FOLD)
+
+
+def tokenize(s: str) -> list[tuple[int, int, str]]:
+    """(start, end, folded token) for each word of ``s``, as FTS5 unicode61 would cut it."""
+    return [(m.start(), m.end(), fold(m.group())) for m in _TOKEN.finditer(s)]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing every hit must contain: a word (matched as a prefix) or a quoted phrase."""
+
+    tokens: tuple[str, ...]
+    phrase: bool = False
+
+    @property
+    def prefix(self) -> bool:
+        # One-letter prefixes have no prefix index and would merge half the vocabulary.
+        return not self.phrase and len(self.tokens[0]) >= 2
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    terms: tuple[Term, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms
+
+
+def parse_query(raw: str) -> Query:
+    """The user's text as terms; never raises, whatever the text."""
+    notes: list[str] = []
+    raw = raw or ""
+    if raw.count('"') % 2:
+        notes.append("Unbalanced quote ignored.")
+        last = raw.rfind('"')
+        raw_for_phrases = raw[:last] + " " + raw[last + 1 :]
+    else:
+        raw_for_phrases = raw
+    terms: list[Term] = []
+    parts = raw_for_phrases.split('"')
+    saw_operator = False
+    saw_syntax = False
+    for i, part in enumerate(parts):
+        if i % 2 == 1:  # inside quotes
+            toks = tuple(t for _s, _e, t in tokenize(part))
+            if len(toks) == 1:
+                terms.append(Term(toks))
+            elif toks:
+                terms.append(Term(toks, phrase=True))
+            continue
+        for m in _TOKEN.finditer(part):
+            if m.group() in _OPERATORS:
+                saw_operator = True
+            terms.append(Term((fold(m.group()),)))
+        if re.search(r"[*:()^+\-{}]", part):
+            saw_syntax = True
+    if saw_operator:
+        notes.append("AND, OR, NOT and NEAR are searched as ordinary words.")
+    if saw_syntax:
+        notes.append("Search syntax (* : ( ) ^ + -) is ignored; words are matched as prefixes.")
+    # Drop repeated terms; keep the first few.
+    unique: list[Term] = []
+    for t in terms:
+        if t not in unique:
+            unique.append(t)
+    if len(unique) > _MAX_TERMS:
+        notes.append(f"Only the first {_MAX_TERMS} words are searched.")
+        unique = unique[:_MAX_TERMS]
+    if not unique and raw.strip():
+        notes.append("Nothing to search for: type letters or numbers.")
+    return Query(raw, tuple(unique), tuple(notes))
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: what to select (kind + id) and how to show it."""
+
+    kind: str  # "entity" | "event" | "passage"
+    id: str | int  # entity/event id (str) or passage id (int)
+    title: str
+    snippet: str
+    spans: tuple[tuple[int, int], ...]  # matched words, as offsets into ``snippet``
+    score: float = 0.0
+    source_id: str | None = None  # passages: the source they are in
+    start: int | None = None  # passages: the passage's offsets into the source's normalized text
+    end: int | None = None
+    title_spans: tuple[tuple[int, int], ...] = ()  # matched words in ``title``
+    detail: str = ""  # a short line under the title: entity type, event date, source title
+
+    def marked(self, open_: str = "[", close: str = "]") -> str:
+        """The snippet with each matched span wrapped in ``open_`` … ``close``."""
+        return _mark(self.snippet, self.spans, open_, close)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "id": self.id,
+            "title": self.title,
+            "detail": self.detail,
+            "snippet": self.snippet,
+            "highlighted": self.marked("**", "**"),
+            "spans": [list(s) for s in self.spans],
+            "score": round(self.score, 3),
+        }
+        if self.kind == "passage":
+            out["source"] = self.source_id
+            out["start"] = self.start
+            out["end"] = self.end
+        return out
+
+
+@dataclass
+class SearchResult:
+    query: Query
+    hits: list[Hit] = field(default_factory=list)  # grouped: entities, then events, then passages
+    counts: dict[str, int] = field(default_factory=dict)  # per kind, capped (see ``more``)
+    more: dict[str, bool] = field(default_factory=dict)  # True where the count is a lower bound
+    entities_matched: tuple[str, ...] = ()  # entity ids the query names (alias expansion)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self.query.notes
+
+    def by_kind(self, kind: str) -> list[Hit]:
+        return [h for h in self.hits if h.kind == kind]
+
+
+# --- matching helpers ---------------------------------------------------------
+
+
+def _mark(s: str, spans: Iterable[tuple[int, int]], open_: str, close: str) -> str:
+    out: list[str] = []
+    pos = 0
+    for a, b in sorted(spans):
+        if a < pos:
+            continue
+        out.append(s[pos:a])
+        out.append(open_ + s[a:b] + close)
+        pos = b
+    out.append(s[pos:])
+    return "".join(out)
+
+
+def _token_matches(token: str, term_token: str, prefix: bool) -> bool:
+    return token.startswith(term_token) if prefix else token == term_token
+
+
+def _match_spans(
+    text_: str, terms: Sequence[Term], extra_phrases: Sequence[tuple[str, ...]] = ()
+) -> tuple[list[tuple[int, int]], set[int], int]:
+    """Spans in ``text_`` matched by the terms (and by alias phrases), which terms matched,
+    and how many matched as whole words rather than prefixes."""
+    toks = tokenize(text_)
+    spans: list[tuple[int, int]] = []
+    matched: set[int] = set()
+    whole = 0
+    for ti, term in enumerate(terms):
+        n = len(term.tokens)
+        last_prefix = term.prefix or (term.phrase and False)
+        for i in range(len(toks) - n + 1):
+            ok = True
+            for k in range(n):
+                pref = last_prefix and k == n - 1
+                if not _token_matches(toks[i + k][2], term.tokens[k], pref):
+                    ok = False
+                    break
+            if ok:
+                spans.append((toks[i][0], toks[i + n - 1][1]))
+                if ti not in matched and toks[i + n - 1][2] == term.tokens[-1]:
+                    whole += 1
+                matched.add(ti)
+    for phrase in extra_phrases:
+        n = len(phrase)
+        for i in range(len(toks) - n + 1):
+            if all(toks[i + k][2] == phrase[k] for k in range(n)):
+                spans.append((toks[i][0], toks[i + n - 1][1]))
+    return _merge(spans), matched, whole
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _snippet(
+    text_: str, spans: Sequence[tuple[int, int]], width: int = _SNIPPET_CHARS
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A window of ``text_`` around its first match, with the spans shifted into it."""
+    clean = text_.replace("\n", " ")
+    if len(clean) <= width:
+        return clean, tuple(spans)
+    first = spans[0][0] if spans else 0
+    start = max(0, first - width // 3)
+    # Start at a word boundary.
+    if start > 0:
+        sp = clean.rfind(" ", 0, start)
+        start = sp + 1 if sp >= 0 and start - sp < 20 else start
+    end = min(len(clean), start + width)
+    if end < len(clean):
+        sp = clean.find(" ", end)
+        end = sp if 0 <= sp - end < 20 else end
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(clean) else ""
+    shift = len(prefix) - start
+    inside = tuple((a + shift, min(b, end) + shift) for a, b in spans if a >= start and a < end)
+    return prefix + clean[start:end] + suffix, inside
+
+
+def _fts_token(tok: str) -> str:
+    # Tokens are [^\W_]+ so they never contain a quote; quoting makes them literal strings.
+    return '"' + tok + '"'
+
+
+def _fts_expression(
+    terms: Sequence[Term],
+    variants: Mapping[str, Sequence[str]],
+    alias_phrases: Sequence[tuple[str, ...]] = (),
+) -> str:
+    """An FTS5 MATCH expression that means the terms (AND), OR any alias phrase."""
+    parts: list[str] = []
+    for t in terms:
+        if t.phrase:
+            parts.append('"' + " ".join(t.tokens) + '"')
+            continue
+        star = "*" if t.prefix else ""
+        alts = [t.tokens[0], *variants.get(t.tokens[0], ())]
+        parts.append("(" + " OR ".join(_fts_token(a) + star for a in dict.fromkeys(alts)) + ")")
+    expr = " AND ".join(parts)
+    if alias_phrases:
+        alias_expr = " OR ".join('"' + " ".join(p) + '"' for p in alias_phrases)
+        expr = f"({expr}) OR {alias_expr}" if expr else alias_expr
+    return expr
+
+
+# --- the FTS tables, as far as SQLAlchemy needs to know them ---------------------------
+
+_PASSAGE_FTS = table("passage_fts", column("rowid", Integer))
+_EVENT_FTS = table("event_fts", column("event_id", String))
+_PASSAGE_COLS = (
+    Passage.id,
+    Passage.source_id,
+    Passage.start,
+    Passage.end,
+    Passage.kind,
+    Passage.text,
+)
+
+
+def _match(fts_table: str) -> ColumnElement[bool]:
+    """``<fts_table> MATCH :q`` (the expression is always built by :func:`_fts_expression`)."""
+    return literal_column(fts_table).op("MATCH", return_type=Boolean)(bindparam("q"))
+
+
+# --- per-engine facts (which optional tables exist; small tables cached) --------------
+
+
+@dataclass
+class _EngineInfo:
+    tables: set[str]
+    entities: list[tuple[str, str, str, int, tuple[str, ...]]] | None = None
+    events: list[tuple[str, str, str, int, int]] | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+_INFO: weakref.WeakKeyDictionary[Engine, _EngineInfo] = weakref.WeakKeyDictionary()
+
+
+def _info(engine: Engine, con: Connection) -> _EngineInfo:
+    info = _INFO.get(engine)
+    if info is None:
+        names = {r[0] for r in con.execute(text("SELECT name FROM sqlite_master"))}
+        info = _EngineInfo(names)
+        if "source" in names:
+            info.sources = {
+                str(r[0]): str(r[1]) for r in con.execute(text("SELECT id, title FROM source"))
+            }
+        _INFO[engine] = info
+    return info
+
+
+def _entity_rows(
+    info: _EngineInfo, con: Connection
+) -> list[tuple[str, str, str, int, tuple[str, ...]]]:
+    if info.entities is None:
+        rows = con.execute(
+            text(
+                "SELECT e.id, e.name, e.type, e.mention_count, group_concat(a.text, char(31)) "
+                "FROM entity e LEFT JOIN alias a ON a.entity_id = e.id GROUP BY e.id"
+            )
+        )
+        info.entities = [
+            (
+                str(r[0]),
+                str(r[1]),
+                str(r[2]),
+                int(r[3] or 0),
+                tuple(x for x in (r[4] or "").split("\x1f") if x),
+            )
+            for r in rows
+        ]
+    return info.entities
+
+
+# --- the three searches -------------------------------------------------------------------
+
+
+def _entity_text_match(
+    names: Sequence[str], terms: Sequence[Term]
+) -> tuple[float, str, list[tuple[int, int]]] | None:
+    """Best (score, matched name, spans) when every term is in one of ``names``."""
+    best: tuple[float, str, list[tuple[int, int]]] | None = None
+    for rank, name in enumerate(names):
+        spans, matched, whole = _match_spans(name, terms)
+        if len(matched) != len(terms):
+            continue
+        toks = tokenize(name)
+        exact = [t for _a, _b, t in toks] == [tok for term in terms for tok in term.tokens]
+        score = 10.0 * exact + 2.0 * whole + (1.0 if rank == 0 else 0.0) - 0.01 * len(toks)
+        if best is None or score > best[0]:
+            best = (score, name, spans)
+    return best
+
+
+def _search_entities(
+    con: Connection,
+    info: _EngineInfo,
+    q: Query,
+    limit: int,
+    filters: Filters,
+) -> tuple[list[Hit], int]:
+    if "entity" not in info.tables:
+        return [], 0
+    candidates: list[tuple[str, str, str, int, tuple[str, ...]]]
+    if "entity_fts" in info.tables:
+        expr = _fts_expression(q.terms, {})
+        rows = con.execute(
+            text("SELECT f.entity_id FROM entity_fts f WHERE entity_fts MATCH :q LIMIT 500"),
+            {"q": expr},
+        )
+        ids = {str(r[0]) for r in rows}
+        candidates = [r for r in _entity_rows(info, con) if r[0] in ids]
+    else:
+        candidates = _entity_rows(info, con)
+    allowed: set[str] | None = None
+    if not filters.is_empty():
+        allowed = {str(r[0]) for r in con.execute(select(Entity.id).where(entity_clause(filters)))}
+    scored: list[tuple[float, Hit]] = []
+    for eid, name, etype, mentions, aliases in candidates:
+        if allowed is not None and eid not in allowed:
+            continue
+        m = _entity_text_match([name, *aliases], q.terms)
+        if m is None:
+            continue
+        score, matched_name, spans = m
+        score += math.log1p(mentions)
+        title_spans: tuple[tuple[int, int], ...] = ()
+        if matched_name == name:
+            title_spans = tuple(spans)
+            others = [a for a in aliases if fold(a) != fold(name)][:4]
+            snippet = f"{etype}" + (" · also " + ", ".join(others) if others else "")
+            snip_spans: tuple[tuple[int, int], ...] = ()
+        else:
+            title_spans = ()
+            lead = f"{etype} · also "
+            snippet = lead + matched_name
+            snip_spans = tuple((a + len(lead), b + len(lead)) for a, b in spans)
+        scored.append(
+            (
+                score,
+                Hit(
+                    "entity",
+                    eid,
+                    name,
+                    snippet,
+                    snip_spans,
+                    score,
+                    title_spans=title_spans,
+                    detail=f"{etype} · {mentions} mentions",
+                ),
+            )
+        )
+    scored.sort(key=lambda x: (-x[0], x[1].title))
+    return [h for _s, h in scored[:limit]], len(scored)
+
+
+def _search_events(
+    con: Connection,
+    info: _EngineInfo,
+    q: Query,
+    limit: int,
+    filters: Filters,
+    entity_ids: Sequence[str],
+    review: Mapping[str, str] | None,
+) -> tuple[list[Hit], int, bool]:
+    if "event" not in info.tables:
+        return [], 0, False
+    cap = max(limit * 10, 200)
+    clause = event_clause(filters, review=review)
+    base = select(Event.id, Event.title, Event.kind, Event.value).where(clause)
+    rows: list[Any]
+    if "event_fts" in info.tables:
+        expr = _fts_expression(q.terms, {})
+        stmt = (
+            base.select_from(_EVENT_FTS)
+            .join(Event, Event.id == _EVENT_FTS.c.event_id)
+            .where(_match("event_fts"))
+            .limit(cap)
+        )
+        rows = list(con.execute(stmt, {"q": expr}))
+    else:
+        rows = []
+        for r in con.execute(base):
+            _spans, matched, _w = _match_spans(str(r[1]), q.terms)
+            if len(matched) == len(q.terms):
+                rows.append(r)
+    more = len(rows) >= cap
+    scored: dict[str, tuple[float, Hit]] = {}
+    for eid, title, kind, value in rows:
+        spans, _matched, whole = _match_spans(str(title), q.terms)
+        score = 5.0 + whole - 0.01 * len(str(title))
+        scored[str(eid)] = (
+            score,
+            Hit(
+                "event",
+                str(eid),
+                str(title),
+                f"{value} · {kind}",
+                (),
+                score,
+                title_spans=tuple(spans),
+                detail=f"{value} · {kind}",
+            ),
+        )
+    if entity_ids and "participant" in info.tables:
+        placeholders = ", ".join(f":e{i}" for i in range(len(entity_ids)))
+        params: dict[str, Any] = {f"e{i}": e for i, e in enumerate(entity_ids)}
+        params["cap"] = cap
+        sub = text(
+            f"SELECT DISTINCT event_id FROM participant WHERE entity_id IN ({placeholders}) "
+            "LIMIT :cap"
+        )
+        ids = [str(r[0]) for r in con.execute(sub, params)]
+        if ids:
+            for eid, title, kind, value in con.execute(base.where(Event.id.in_(ids))):
+                if str(eid) in scored:
+                    continue
+                scored[str(eid)] = (
+                    1.0,
+                    Hit(
+                        "event",
+                        str(eid),
+                        str(title),
+                        f"{value} · {kind}",
+                        (),
+                        1.0,
+                        detail=f"{value} · {kind}",
+                    ),
+                )
+    ordered = sorted(scored.values(), key=lambda x: (-x[0], x[1].detail))
+    return [h for _s, h in ordered[:limit]], len(ordered), more
+
+
+def _variants(con: Connection, info: _EngineInfo, terms: Sequence[Term]) -> dict[str, list[str]]:
+    """Indexed spellings that fold to each query word (``kazim`` → ``kazım``)."""
+    if "search_variant" not in info.tables:
+        return {}
+    out: dict[str, list[str]] = {}
+    for t in terms:
+        if t.phrase:
+            continue
+        tok = t.tokens[0]
+        if t.prefix:
+            rows = con.execute(
+                text(
+                    "SELECT DISTINCT term FROM search_variant WHERE folded >= :a AND folded < :b "
+                    "LIMIT 20"
+                ),
+                {"a": tok, "b": tok + "\U0010ffff"},
+            )
+        else:
+            rows = con.execute(
+                text("SELECT DISTINCT term FROM search_variant WHERE folded = :a LIMIT 20"),
+                {"a": tok},
+            )
+        found = [str(r[0]) for r in rows]
+        if found:
+            out[tok] = found
+    return out
+
+
+def _alias_phrases(
+    info: _EngineInfo, con: Connection, entity_ids: Sequence[str]
+) -> list[tuple[str, ...]]:
+    if not entity_ids:
+        return []
+    wanted = set(entity_ids)
+    phrases: list[tuple[str, ...]] = []
+    for eid, name, _t, _m, aliases in _entity_rows(info, con):
+        if eid in wanted:
+            for a in (name, *aliases):
+                toks = tuple(t for _s, _e, t in tokenize(a))
+                if toks and toks not in phrases:
+                    phrases.append(toks)
+    return phrases[:40]
+
+
+def _search_passages(
+    con: Connection,
+    info: _EngineInfo,
+    q: Query,
+    limit: int,
+    filters: Filters,
+    entity_ids: Sequence[str],
+    review: Mapping[str, str] | None,
+) -> tuple[list[Hit], int, bool]:
+    if "passage_fts" not in info.tables:
+        return [], 0, False
+    cap = max(limit * 10, 200)
+    variants = _variants(con, info, q.terms)
+    alias_phrases = _alias_phrases(info, con, entity_ids)
+    expr = _fts_expression(q.terms, variants, alias_phrases)
+    clause = passage_clause(filters, review=review)
+    # Candidates in rowid order so FTS5 stops after `cap` rows (no full-doclist ranking).
+    stmt = (
+        select(*_PASSAGE_COLS)
+        .select_from(_PASSAGE_FTS)
+        .join(Passage, Passage.id == _PASSAGE_FTS.c.rowid)
+        .where(_match("passage_fts"), clause)
+        .limit(cap)
+    )
+    rows = list(con.execute(stmt, {"q": expr}))
+    mentioned: dict[int, list[tuple[int, int]]] = {}
+    if entity_ids and "mention" in info.tables:
+        placeholders = ", ".join(f":e{i}" for i in range(len(entity_ids)))
+        params: dict[str, Any] = {f"e{i}": e for i, e in enumerate(entity_ids)}
+        params["cap"] = cap
+        for pid, start, end in con.execute(
+            text(
+                f"SELECT m.passage_id, m.start - p.start, m.end - p.start FROM mention m "
+                f"JOIN passage p ON p.id = m.passage_id "
+                f"WHERE m.entity_id IN ({placeholders}) ORDER BY m.passage_id LIMIT :cap"
+            ),
+            params,
+        ):
+            mentioned.setdefault(int(pid), []).append((int(start), int(end)))
+        have = {int(r[0]) for r in rows}
+        missing = [p for p in mentioned if p not in have]
+        if missing:
+            extra = select(*_PASSAGE_COLS).where(Passage.id.in_(missing), clause)
+            rows.extend(con.execute(extra))
+    more = len(rows) >= cap
+    scored: list[tuple[float, int, Hit]] = []
+    for pid, source_id, pstart, pend, pkind, ptext in rows:
+        body = str(ptext)
+        spans, matched, whole = _match_spans(body, q.terms, alias_phrases)
+        spans = _merge(spans + mentioned.get(int(pid), []))
+        score = (
+            3.0 * len(matched)
+            + 1.0 * whole
+            + (2.0 if int(pid) in mentioned else 0.0)
+            + (1.0 if pkind == "heading" else 0.0)
+            - 0.002 * len(body)
+        )
+        snippet, snip_spans = _snippet(body, spans)
+        scored.append(
+            (
+                score,
+                int(pid),
+                Hit(
+                    "passage",
+                    int(pid),
+                    info.sources.get(str(source_id), str(source_id)),
+                    snippet,
+                    snip_spans,
+                    score,
+                    source_id=str(source_id),
+                    start=int(pstart),
+                    end=int(pend),
+                    detail=str(pkind),
+                ),
+            )
+        )
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    return [h for _s, _p, h in scored[:limit]], len(scored), more
+
+
+def search_all(
+    engine: Engine,
+    query: str,
+    *,
+    limit: int = 20,
+    filters: Filters | None = None,
+    kinds: Iterable[str] = KINDS,
+    review: Mapping[str, str] | None = None,
+) -> SearchResult:
+    """Search entities, events and passages; at most ``limit`` hits of each kind.
+
+    ``filters`` restrict every kind the way the panes are restricted
+    (:mod:`db.filters`); ``review`` maps event id → review status for the
+    review-status filter (annotations live in the workspace database).
+    """
+    q = parse_query(query)
+    result = SearchResult(q)
+    if q.empty:
+        return result
+    filters = filters or Filters()
+    kinds = set(kinds)
+    limit = max(1, int(limit))
+    with engine.connect() as con:
+        info = _info(engine, con)
+        # Entities the query names: their aliases and mentions widen the other searches.
+        ent_hits, n_ent = _search_entities(con, info, q, max(limit, 5), Filters())
+        named = tuple(h.id for h in ent_hits[:5] if isinstance(h.id, str) and h.score >= 2.0)
+        result.entities_matched = named
+        if "entity" in kinds:
+            if filters.is_empty():
+                hits, n = ent_hits[:limit], n_ent
+            else:
+                hits, n = _search_entities(con, info, q, limit, filters)
+            result.hits.extend(hits)
+            result.counts["entity"] = n
+            result.more["entity"] = False
+        if "event" in kinds:
+            ev, n, more = _search_events(con, info, q, limit, filters, named, review)
+            result.hits.extend(ev)
+            result.counts["event"] = n
+            result.more["event"] = more
+        if "passage" in kinds:
+            ps, n, more = _search_passages(con, info, q, limit, filters, named, review)
+            result.hits.extend(ps)
+            result.counts["passage"] = n
+            result.more["passage"] = more
+    return result
+
+
+def search(
+    engine: Engine,
+    query: str,
+    *,
+    limit: int = 20,
+    filters: Filters | None = None,
+    kinds: Iterable[str] = KINDS,
+    review: Mapping[str, str] | None = None,
+) -> list[Hit]:
+    """The hits of :func:`search_all`, grouped by kind: entities, events, then passages."""
+    return search_all(engine, query, limit=limit, filters=filters, kinds=kinds, review=review).hits

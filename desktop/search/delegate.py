@@ -1,0 +1,92 @@
+"""Paints a search hit: its title and a snippet, with the matched words highlighted."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize
+from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from db.search import Hit
+from desktop.search.model import SearchResultsModel
+
+__all__ = ["HitDelegate", "hit_html", "marked_html"]
+
+_MARK_STYLE = "background-color:#ffe28a;color:#000;font-weight:600"
+
+
+def marked_html(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` as HTML with each span in a highlight."""
+    out: list[str] = []
+    pos = 0
+    for a, b in sorted(spans):
+        if a < pos or a >= len(text):
+            continue
+        out.append(html.escape(text[pos:a]))
+        out.append(f'<span style="{_MARK_STYLE}">{html.escape(text[a:b])}</span>')
+        pos = b
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def hit_html(hit: Hit, detail_color: str = "#777") -> str:
+    title = marked_html(hit.title, hit.title_spans)
+    detail = html.escape(hit.detail)
+    snippet = marked_html(hit.snippet, hit.spans)
+    return (
+        f"<div><b>{title}</b> <span style='color:{detail_color}'>{detail}</span></div>"
+        f"<div>{snippet}</div>"
+    )
+
+
+class HitDelegate(QStyledItemDelegate):
+    """Two lines per hit (title + snippet), a bold header per group."""
+
+    def _document(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setDefaultFont(option.font)  # type: ignore[attr-defined]
+        doc.setDocumentMargin(2)
+        hit = index.data(SearchResultsModel.HitRole)
+        if isinstance(hit, Hit):
+            doc.setHtml(hit_html(hit))
+        else:
+            doc.setHtml(f"<b>{html.escape(str(index.data() or ''))}</b>")
+        width = option.rect.width()  # type: ignore[attr-defined]
+        doc.setTextWidth(max(200, width if width > 0 else 480))
+        return doc
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""  # type: ignore[attr-defined]
+        style = opt.widget.style() if opt.widget is not None else None  # type: ignore[attr-defined]
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)  # type: ignore[attr-defined]
+        doc = self._document(option, index)
+        ctx = QAbstractTextDocumentLayout.PaintContext()
+        if opt.state & QStyle.StateFlag.State_Selected:  # type: ignore[attr-defined]
+            ctx.palette.setColor(
+                QPalette.ColorRole.Text,
+                opt.palette.color(QPalette.ColorRole.HighlightedText),  # type: ignore[attr-defined]
+            )
+        rect = opt.rect  # type: ignore[attr-defined]
+        painter.save()
+        painter.translate(rect.topLeft())
+        painter.setClipRect(QRectF(0, 0, rect.width(), rect.height()))
+        doc.documentLayout().draw(painter, ctx)
+        painter.restore()
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        doc = self._document(option, index)
+        return QSize(int(doc.idealWidth()), int(doc.size().height()))
