@@ -1,0 +1,647 @@
+"""Finding temporal expressions: compiled patterns → non-overlapping mentions with their specs.
+
+Every pattern starts with a required month name, digit or keyword so the
+regex engine can skip ahead quickly; context words in front of a match
+("between", "from", "in") are checked by looking back from the match start.
+Where two candidates overlap, the longer one wins.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from db.timex.model import julian_offset
+from db.timex.spec import Dual, Length, Point, Shift, Span, Spec
+
+MONTH_NUMBERS = {
+    name.lower(): i
+    for i, names in enumerate(
+        (
+            ("January", "Jan"),
+            ("February", "Feb"),
+            ("March", "Mar"),
+            ("April", "Apr"),
+            ("May",),
+            ("June", "Jun"),
+            ("July", "Jul"),
+            ("August", "Aug"),
+            ("September", "Sep", "Sept"),
+            ("October", "Oct"),
+            ("November", "Nov"),
+            ("December", "Dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_FULL = "January|February|March|April|May|June|July|August|September|October|November|December"
+_ABBR = "Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+MON = rf"(?:(?:{_FULL})|(?:{_ABBR})\.?)(?![a-z])"
+FULL = rf"(?:{_FULL})(?![a-z])"
+DAY = r"(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?(?![0-9]|,[0-9]{3})"
+YEAR = r"(?<![0-9,.])(?:1[0-9]{3}|20[0-9]{2})(?![0-9]|,[0-9]{3}|\.[0-9])"
+DASH = r"\s?[–—‒-]\s?"
+SEP = rf"(?:{DASH}|\s(?:and|to|until|till|through)\s)"
+OLDNEW = r"(?:(?:old|new|Old|New)\s(?:calendar|style|Style)|[ON]\.\s?S\.|[on]\.s\.)"
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+}
+_VAGUE = ("a few", "several", "few", "many", "some")
+NUM = (
+    r"(?:[0-9]{1,3}|(?:a\sfew|several|few|many)|"
+    r"(?:[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|[Ee]leven"
+    r"|[Tt]welve|[Tt]hirteen|[Ff]ourteen|[Ff]ifteen|[Ss]ixteen|[Ss]eventeen|[Ee]ighteen"
+    r"|[Nn]ineteen|[Tt]wenty|[Tt]hirty|[Ff]orty|[Ff]ifty|[Aa]n?))"
+)
+UNIT = r"(?:hours?|days?|weeks?|months?|years?|decades?)"
+SEASONS = {
+    "spring": (3, 5),
+    "summer": (6, 8),
+    "autumn": (9, 11),
+    "fall": (9, 11),
+    "winter": (12, 14),
+}
+SEASON = r"(?:spring|summer|autumn|fall|winter)"
+
+#: Words after a four-digit number that make it a count, not a year.
+_COUNT_NOUNS = frozenset(
+    [
+        "people",
+        "persons",
+        "men",
+        "women",
+        "children",
+        "soldiers",
+        "troops",
+        "fighters",
+        "officers",
+        "rifles",
+        "guns",
+        "cannons",
+        "cartridges",
+        "horses",
+        "households",
+        "families",
+        "villages",
+        "houses",
+        "meters",
+        "metres",
+        "kilometres",
+        "kilometers",
+        "km",
+        "miles",
+        "feet",
+        "versts",
+        "rubles",
+        "roubles",
+        "dollars",
+        "pounds",
+        "individuals",
+        "members",
+        "casualties",
+        "refugees",
+        "inhabitants",
+        "residents",
+        "workers",
+        "prisoners",
+        "wounded",
+        "killed",
+        "dead",
+        "victims",
+        "armenians",
+        "azerbaijanis",
+        "muslims",
+        "russians",
+        "turks",
+        "kurds",
+        "georgians",
+        "strong",
+    ]
+)
+_QUANTIFIERS = re.compile(
+    r"(?:about|approximately|around|over|nearly|almost|some|than|up\sto|of\sthe|No\.|p\.|pp\.|\$|#)\s?\Z"
+)
+_RANGE_PREFIX = re.compile(r"(?:[Bb]etween|[Ff]rom)\s\Z")
+
+
+@dataclass(slots=True)
+class Mention:
+    """A candidate: where it is and what it says."""
+
+    start: int
+    end: int
+    spec: Spec
+
+
+Handler = Callable[[re.Match[str], str, "Era"], Mention | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Era:
+    """The span of years a document is about, for telling glued day ranges from years."""
+
+    lo: int
+    hi: int
+
+    def plausible_year(self, y: int) -> bool:
+        return self.lo - 30 <= y <= self.hi + 30
+
+
+_ERA_YEAR = re.compile(r"(?<![0-9,])(?:1[0-9]{3}|20[0-9]{2})(?![0-9,])")
+
+
+def document_era(text: str) -> Era:
+    years = sorted(int(y) for y in _ERA_YEAR.findall(text))
+    if not years:
+        return Era(1000, 2100)
+    return Era(years[len(years) * 5 // 100], years[min(len(years) - 1, len(years) * 95 // 100)])
+
+
+def _month(s: str) -> int:
+    return MONTH_NUMBERS[s.rstrip(".").lower()]
+
+
+def _day(s: str) -> int:
+    return int(s.rstrip("stndrh"))
+
+
+def _year(s: str | None) -> int | None:
+    return int(s) if s else None
+
+
+def _has_prefix(text: str, start: int) -> bool:
+    return _RANGE_PREFIX.search(text, max(0, start - 9), start) is not None
+
+
+def _start_with_prefix(text: str, start: int) -> int:
+    m = _RANGE_PREFIX.search(text, max(0, start - 9), start)
+    return m.start() if m else start
+
+
+def _amount(s: str) -> float | None:
+    s = s.lower()
+    if s in _VAGUE:
+        return None
+    if s.isdigit():
+        return float(s)
+    return float(_NUMBER_WORDS[s])
+
+
+# --- handlers -----------------------------------------------------------------------------
+
+
+def _signed_gap(m1: int, d1: int, m2: int, d2: int, probe: int) -> int | None:
+    """Days from (m1, d1) to the nearest (m2, d2), across a year end if need be."""
+    gaps = []
+    for k in (-1, 0, 1):
+        try:
+            gaps.append((date(probe + k, m2, d2) - date(probe, m1, d1)).days)
+        except ValueError:
+            continue
+    return min(gaps, key=abs) if gaps else None
+
+
+def _paired_month(m1: int, d1: int, d2: int, offsets: set[int], probe: int) -> int | None:
+    """The month of the other reading of (m1, d1) when the text gives only its day d2."""
+    for m2 in (m1, m1 % 12 + 1, (m1 - 2) % 12 + 1):
+        gap = _signed_gap(m1, d1, m2, d2, probe)
+        if gap is not None and abs(gap) in offsets:
+            return m2
+    return None
+
+
+def _dual(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    m1 = _month(m["m1"])
+    d1, d2 = _day(m["d1"]), _day(m["d2"])
+    d1b = _day(m["d1b"]) if m["d1b"] else None
+    d2b = _day(m["d2b"]) if m["d2b"] else None
+    if (d1b is None) != (d2b is None):
+        return None
+    year = _year(m["y"])
+    probe = year if year is not None else 1917
+    # Gregorian runs 12 days ahead of the Julian calendar in the 19th century, 13 in 1900–2099.
+    offsets = {julian_offset(year)} if year is not None else {12, 13}
+    m2 = _month(m["m2"]) if m["m2"] else _paired_month(m1, d1, d2, offsets, probe)
+    if m2 is None:
+        return None
+    diff = _signed_gap(m1, d1, m2, d2, probe)
+    if diff is None or abs(diff) not in offsets:
+        return None
+    first_is_julian = diff > 0
+    m1b = m2b = None
+    if d1b is not None and d2b is not None:
+        if d1b <= d1 or d2b <= d2:
+            return None
+        m1b = m1
+        m2b = _paired_month(m1b, d1b, d2b, offsets, probe)
+        if m2b is None:
+            return None
+    # A year written once belongs to the Gregorian reading (see anchor._julian_value).
+    g = (m2, d2, m2b, d2b) if first_is_julian else (m1, d1, m1b, d1b)
+    j = (m1, d1, m1b, d1b) if first_is_julian else (m2, d2, m2b, d2b)
+    greg: Point | Span = Point("day", year, g[0], g[1])
+    jul: Point | Span = Point("day", None, j[0], j[1])
+    if g[2] is not None and g[3] is not None and j[2] is not None and j[3] is not None:
+        greg = Span(Point("day", year, g[0], g[1]), Point("day", year, g[2], g[3]))
+        jul = Span(Point("day", None, j[0], j[1]), Point("day", None, j[2], j[3]))
+    return Mention(m.start(), m.end(), Dual(greg, jul))
+
+
+def _range_dm(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    sep = m["sep"].strip()
+    prefixed = _has_prefix(text, m.start())
+    if sep == "and" and not (prefixed or not m["m1"]):
+        return None
+    if sep in ("to", "until", "till", "through") and not prefixed and not m["m1"]:
+        return None
+    m2 = _month(m["m2"])
+    m1 = _month(m["m1"]) if m["m1"] else m2
+    d1, d2 = _day(m["d1"]), _day(m["d2"])
+    y2 = _year(m["y2"])
+    y1 = _year(m["y1"]) or y2
+    if m1 == m2 and d1 >= d2 and y1 == y2:
+        return None
+    start = _start_with_prefix(text, m.start()) if prefixed else m.start()
+    return Mention(start, m.end(), Span(Point("day", y1, m1, d1), Point("day", y2, m2, d2)))
+
+
+def _range_md(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    sep = m["sep"].strip()
+    prefixed = _has_prefix(text, m.start())
+    if sep == "and" and not prefixed:
+        return None
+    if sep in ("to", "until", "till", "through") and not (prefixed or m["m2"]):
+        return None
+    m1 = _month(m["m1"])
+    m2 = _month(m["m2"]) if m["m2"] else m1
+    d1, d2 = _day(m["d1"]), _day(m["d2"])
+    y2 = _year(m["y2"])
+    y1 = _year(m["y1"]) or y2
+    if m1 == m2 and d1 >= d2:
+        return None
+    start = _start_with_prefix(text, m.start()) if prefixed else m.start()
+    return Mention(start, m.end(), Span(Point("day", y1, m1, d1), Point("day", y2, m2, d2)))
+
+
+def _range_month(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    sep = m["sep"].strip()
+    prefixed = _has_prefix(text, m.start())
+    if sep not in "–—‒-" and not prefixed:
+        return None
+    m1, m2 = _month(m["m1"]), _month(m["m2"])
+    y2 = _year(m["y2"])
+    y1 = _year(m["y1"])
+    if y1 is None and y2 is not None:
+        y1 = y2 if m1 < m2 else y2 - 1
+    if m1 == m2 and y1 == y2:
+        return None
+    start = _start_with_prefix(text, m.start()) if prefixed else m.start()
+    return Mention(start, m.end(), Span(Point("month", y1, m1), Point("month", y2, m2)))
+
+
+def _range_year(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    sep = m["sep"].strip()
+    prefixed = _has_prefix(text, m.start()) or text[max(0, m.start() - 8) : m.start()] in (
+        "Through ",
+        "through ",
+    )
+    if sep not in "–—‒-" and not prefixed:
+        return None
+    y1 = int(m["y1"])
+    raw = m["y2"]
+    y2 = int(raw) if len(raw) == 4 else (y1 // 100) * 100 + int(raw)
+    if not y1 < y2 <= y1 + 100:
+        return None
+    start = _start_with_prefix(text, m.start()) if _has_prefix(text, m.start()) else m.start()
+    return Mention(start, m.end(), Span(Point("year", y1), Point("year", y2)))
+
+
+def _day_split(digits: str) -> tuple[int, int] | None:
+    """'2225' → (22, 25), '912' → (9, 12): the one split into two increasing days, if unique."""
+    found = []
+    for cut in range(1, len(digits)):
+        a, b = digits[:cut], digits[cut:]
+        if a.startswith("0") or b.startswith("0"):
+            continue
+        x, y = int(a), int(b)
+        if 1 <= x < y <= 31:
+            found.append((x, y))
+    return found[0] if len(found) == 1 else None
+
+
+def _glued(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    digits = m["g"]
+    if len(digits) == 4 and era.plausible_year(int(digits)):
+        return None
+    split = _day_split(digits)
+    if split is None:
+        return None
+    mo = _month(m["m"])
+    y = _year(m["y"]) if "y" in m.groupdict() else None
+    return Mention(
+        m.start(), m.end(), Span(Point("day", y, mo, split[0]), Point("day", y, mo, split[1]))
+    )
+
+
+def _date(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    return Mention(m.start(), m.end(), Point("day", _year(m["y"]), _month(m["m"]), _day(m["d"])))
+
+
+def _month_year(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    return Mention(m.start(), m.end(), Point("month", int(m["y"]), _month(m["m"])))
+
+
+def _bare_month(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    return Mention(m.start("m"), m.end("m"), Point("month", None, _month(m["m"])))
+
+
+_PART_WORDS = {
+    "beginning": "early",
+    "start": "early",
+    "end": "late",
+    "middle": "mid",
+    "first half": "first_half",
+    "second half": "second_half",
+    "early": "early",
+    "late": "late",
+    "mid": "mid",
+}
+
+
+def _part(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    word = (m["pw"] or m["pa"]).lower().replace("\n", " ")
+    word = re.sub(r"\s+", " ", word)
+    part = _PART_WORDS[word]
+    if m["m"]:
+        if part in ("first_half", "second_half"):
+            return None
+        return Mention(m.start(), m.end(), Point("month", _year(m["y"]), _month(m["m"]), part=part))
+    return Mention(m.start(), m.end(), Point("year", int(m["yy"]), part=part))
+
+
+def _season_months(part: str | None, season: str) -> tuple[int, int]:
+    a, b = SEASONS[season.lower()]
+    if part == "early":
+        return a, a
+    if part == "mid":
+        return a + 1, a + 1
+    if part == "late":
+        return b, b
+    return a, b
+
+
+def _season(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    lo, hi = _season_months(m["p1"], m["s1"])
+    if m["s2"]:
+        _lo2, hi2 = _season_months(m["p2"], m["s2"])
+        if hi2 < lo:
+            return None
+        hi = hi2
+    start = m.start()
+    return Mention(start, m.end(), Point("season", int(m["y"]), lo, month2=hi))
+
+
+def _decade(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    return Mention(
+        m.start(), m.end(), Point("decade", int(m["dec"]), part=m["p"] and m["p"].lower())
+    )
+
+
+def _century(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    n = int(m["c"])
+    if not 1 <= n <= 21:
+        return None
+    return Mention(
+        m.start(), m.end(), Point("century", (n - 1) * 100, part=m["p"] and m["p"].lower())
+    )
+
+
+def _year_only(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    after = text[m.end() : m.end() + 24]
+    nxt = re.match(r"\s+([A-Za-z]+)", after)
+    if nxt and nxt.group(1).lower() in _COUNT_NOUNS:
+        return None
+    if after.startswith(("%", " percent", "-year", " year", ":")):
+        return None
+    if _QUANTIFIERS.search(text, max(0, m.start() - 14), m.start()):
+        return None
+    return Mention(m.start(), m.end(), Point("year", int(m["y"])))
+
+
+_REL_WORDS = {"next": 1, "following": 1, "previous": -1, "preceding": -1, "same": 0}
+_REL_UNITS = {
+    "day": "day",
+    "morning": "day",
+    "afternoon": "day",
+    "evening": "day",
+    "night": "day",
+    "week": "week",
+    "month": "month",
+    "year": "year",
+}
+
+
+def _rel_next(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    return Mention(m.start(), m.end(), Shift(_REL_WORDS[m["w"]], _REL_UNITS[m["u"]]))
+
+
+def _rel_that(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    return Mention(m.start(), m.end(), Shift(0, m["u"]))
+
+
+def _rel_after(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    return Mention(m.start(), m.end(), Shift(1 if m["w"] == "after" else -1, m["u"]))
+
+
+def _rel_amount(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    n = _amount(m["n"])
+    if n is not None and m["half"]:
+        n += 0.5
+    unit = m["u"].rstrip("s")
+    sign = -1 if m["w"] in ("earlier", "before", "ago") else 1
+    return Mention(m.start(), m.end(), Shift(None if n is None else sign * n, unit))
+
+
+def _rel_time(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    return Mention(m.start(), m.end(), Shift(0, "time"))
+
+
+def _month_of_year(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    shift = _REL_WORDS.get(m["w"] or "same", 0)
+    return Mention(m.start(), m.end(), Point("month", None, _month(m["m"]), year_shift=shift))
+
+
+def _duration(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    n = _amount(m["n"])
+    if n is not None and m["half"]:
+        n += 0.5
+    return Mention(m.start(), m.end(), Length(n, m["u"].rstrip("s")))
+
+
+# --- the pattern table ---------------------------------------------------------------------
+
+_PATTERNS: list[tuple[str, str, Handler]] = [
+    (
+        "dual_md",
+        rf"(?P<m1>{MON})\s(?P<d1>{DAY})(?:{DASH}(?P<d1b>{DAY}))?\s?\((?:{OLDNEW}[:,]?\s)?"
+        rf"(?:(?P<m2>{MON})\s)?(?P<d2>{DAY})(?:{DASH}(?P<d2b>{DAY}))?(?:,?\s{OLDNEW})?\)"
+        rf"(?:,?\s(?P<y>{YEAR}))?",
+        _dual,
+    ),
+    (
+        "dual_dm",
+        rf"(?P<d1>{DAY})(?:{DASH}(?P<d1b>{DAY}))?\s(?P<m1>{MON})\s?\((?:{OLDNEW}[:,]?\s)?"
+        rf"(?P<d2>{DAY})(?:{DASH}(?P<d2b>{DAY}))?(?:\s(?P<m2>{MON}))?(?:,?\s{OLDNEW})?\)"
+        rf"(?:,?\s(?P<y>{YEAR}))?",
+        _dual,
+    ),
+    (
+        "range_dm",
+        rf"(?P<d1>{DAY})(?:\s(?P<m1>{MON})(?:,?\s(?P<y1>{YEAR}))?)?(?P<sep>{SEP})"
+        rf"(?P<d2>{DAY})\s(?P<m2>{MON})(?:,?\s(?P<y2>{YEAR}))?",
+        _range_dm,
+    ),
+    (
+        "range_md",
+        rf"(?P<m1>{MON})\s(?P<d1>{DAY})(?:,?\s(?P<y1>{YEAR}))?(?P<sep>{SEP})"
+        rf"(?:(?P<m2>{MON})\s)?(?P<d2>{DAY})(?:,?\s(?P<y2>{YEAR}))?",
+        _range_md,
+    ),
+    (
+        "range_month",
+        rf"(?P<m1>{FULL})(?:,?\s(?P<y1>{YEAR}))?(?P<sep>{SEP})(?P<m2>{FULL})(?:,?\s(?P<y2>{YEAR}))?",
+        _range_month,
+    ),
+    (
+        "range_year",
+        rf"(?P<y1>{YEAR})(?P<sep>{SEP})(?P<y2>[0-9]{{4}}|[0-9]{{2}})(?![0-9]|,[0-9]|s\b|’s|'s)",
+        _range_year,
+    ),
+    ("glued_dm", rf"(?<![0-9,.])(?P<g>[0-9]{{3,4}})\s(?P<m>{MON})(?:,?\s(?P<y>{YEAR}))?", _glued),
+    ("glued_md", rf"(?P<m>{MON})\s(?P<g>[0-9]{{3,4}})(?![0-9]|,[0-9])", _glued),
+    ("date_dm", rf"(?P<d>{DAY})\s(?:of\s)?(?P<m>{MON})(?:,?\s(?P<y>{YEAR}))?", _date),
+    ("date_md", rf"(?P<m>{MON})\s(?P<d>{DAY})(?:,?\s(?P<y>{YEAR}))?", _date),
+    ("month_year", rf"(?P<m>{MON}),?\s(?P<y>{YEAR})", _month_year),
+    (
+        "bare_month",
+        r"\b(?:[Ii]n|[Bb]y|[Ss]ince|[Uu]ntil|[Tt]ill|[Dd]uring|[Tt]hroughout|[Ff]rom|[Bb]efore"
+        rf"|[Aa]fter|[Ll]ast|[Nn]ext)\s(?P<m>{FULL})(?!\s?[0-9]|\s?[–—-])",
+        _bare_month,
+    ),
+    (
+        "part",
+        r"(?:(?:[Tt]he\s)?(?P<pw>beginning|start|end|middle|first\shalf|second\shalf)\sof\s(?:the\s)?"
+        r"|\b(?P<pa>[Ee]arly|[Ll]ate|[Mm]id)(?:\s|-))"
+        rf"(?:(?P<m>{FULL})(?:,?\s(?P<y>{YEAR}))?|(?P<yy>{YEAR})(?![0-9s]|’s|'s|{DASH}[0-9]))",
+        _part,
+    ),
+    (
+        "season",
+        r"(?:[Tt]he\s)?(?:(?P<p1>early|late|mid)[\s-])?(?P<s1>[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)"
+        r"(?:\s(?:and|to|or)\s(?:(?P<p2>early|late|mid)[\s-])?(?P<s2>spring|summer|autumn|fall|winter))?"
+        rf"(?:\sof\s|,?\s)(?P<y>{YEAR})",
+        _season,
+    ),
+    (
+        "decade",
+        r"(?:[Tt]he\s)?(?:(?P<p>early|late|mid|Early|Late|Mid)[\s-])?(?P<dec>1[0-9]{2}0|20[0-9]0)(?:s|’s|'s)\b",
+        _decade,
+    ),
+    (
+        "century",
+        r"(?:[Tt]he\s)?(?:(?P<p>early|late|mid|Early|Late|Mid)[\s-])?(?P<c>[0-9]{1,2})(?:st|nd|rd|th)"
+        r"(?:,?\s(?:centur(?:y|ies))|(?=,?\s(?:and|or|to)\s(?:[a-z]+\s)?(?:the\s)?[0-9]{1,2}(?:st|nd|rd|th),?\scentur))",
+        _century,
+    ),
+    ("year", rf"(?P<y>{YEAR})(?!\s?[–—-]\s?[0-9]|s\b|’s|'s)", _year_only),
+    (
+        "rel_next",
+        r"\b[Tt]he\s(?P<w>next|following|previous|preceding|same)\s"
+        r"(?P<u>day|morning|afternoon|evening|night|week|month|year)\b",
+        _rel_next,
+    ),
+    ("rel_that", r"\b(?:[Tt]hat|[Tt]his)\s(?P<u>day|month|year)\b(?!['’]s)", _rel_that),
+    (
+        "rel_after",
+        r"\b[Tt]he\s(?P<u>day|week|month|year)\s(?P<w>after|before)(?=\s?[,.;)]|\s(?:on|in)\s)",
+        _rel_after,
+    ),
+    (
+        "rel_amount",
+        rf"(?<![\w-])(?P<n>{NUM})(?P<half>\sand\sa\shalf)?\s(?P<u>{UNIT})\s"
+        r"(?P<w>later|earlier|afterwards?(?=\s?[,.;])|before(?=\s?[,.;])|ago)\b",
+        _rel_amount,
+    ),
+    (
+        "rel_time",
+        r"\b(?:[Aa]t\s(?:the\ssame|that|this)\stime|[Bb]y\s(?:this|that)\stime)\b",
+        _rel_time,
+    ),
+    (
+        "month_of_year",
+        rf"(?P<m>{FULL})\sof\s(?:the\s(?P<w>same|following|next|previous)|that)\syear\b",
+        _month_of_year,
+    ),
+    (
+        "duration",
+        rf"(?<![\w-])(?P<n>{NUM})(?P<half>[\s-]and[\s-]a[\s-]half)?[\s-](?P<u>{UNIT})(?![\w-])",
+        _duration,
+    ),
+]
+
+_COMPILED: list[tuple[str, re.Pattern[str], Handler]] = [
+    (name, re.compile(rx), fn) for name, rx, fn in _PATTERNS
+]
+
+
+def find_mentions(text: str, era: Era | None = None) -> list[Mention]:
+    """All temporal expressions in ``text``, non-overlapping, in text order."""
+    era = era or document_era(text)
+    candidates: list[tuple[int, int, int, Mention]] = []
+    for rank, (_name, rx, fn) in enumerate(_COMPILED):
+        for m in rx.finditer(text):
+            mention = fn(m, text, era)
+            if mention is not None:
+                candidates.append((mention.start - mention.end, rank, mention.start, mention))
+    candidates.sort(key=lambda c: (c[0], c[1], c[2]))
+    # Accepted spans never overlap, so sorted by start they are sorted by end too.
+    starts: list[int] = []
+    chosen: list[Mention] = []
+    for _neg, _rank, _s, mention in candidates:
+        i = bisect.bisect_right(starts, mention.start)
+        if i > 0 and chosen[i - 1].end > mention.start:
+            continue
+        if i < len(starts) and starts[i] < mention.end:
+            continue
+        starts.insert(i, mention.start)
+        chosen.insert(i, mention)
+    return chosen
