@@ -1,0 +1,289 @@
+"""Discovery of names the gazetteer does not cover.
+
+A capitalised word sequence ("Colonel Tongiyev", "Armistice of Mudros") that no
+mention covers is a candidate name, unless the stop list
+(``resources/curated/entities_stoplist.yaml``) explains why it is not one
+(titles, months, sentence-initial words, event names, ...). Two rules keep the
+stop list short and work on documents nobody curated: a single word whose
+lower-case form occurs in the corpus (``However``, ``Parliament``) is an
+ordinary word, and so is any sentence-initial word with that property.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from db.resources import resource_path
+
+_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*"
+_CONNECTORS = frozenset(
+    {"of", "the", "de", "al", "bey", "ibn", "von", "van", "der", "du", "la", "le"}
+)
+_SEQUENCE = re.compile(
+    rf"(?<![\w'’\-]){_WORD}(?:(?:[ \t]+(?:{'|'.join(sorted(_CONNECTORS))}))*[ \t]+{_WORD})*"
+)
+_TOKEN = re.compile(r"[^\W\d_][\w'’\-]*|\S")
+_LOWER_WORD = re.compile(r"(?<![\w'’\-])[a-z][a-z\-]+")
+
+_PLACE_HEADS = frozenset(
+    [
+        "River",
+        "Valley",
+        "Mountain",
+        "Mountains",
+        "Pass",
+        "Gorge",
+        "Lake",
+        "Sea",
+        "Uyezd",
+        "Uezd",
+        "Governorate",
+        "Province",
+        "District",
+        "Oblast",
+        "Station",
+        "Bay",
+        "Plain",
+        "Plateau",
+        "Heights",
+        "Village",
+    ]
+)
+_UNIT_HEADS = frozenset(
+    [
+        "Army",
+        "Armies",
+        "Regiment",
+        "Division",
+        "Corps",
+        "Brigade",
+        "Battalion",
+        "Fleet",
+        "Flotilla",
+        "Detachment",
+        "Squadron",
+    ]
+)
+_POLITY_HEADS = frozenset(
+    [
+        "Republic",
+        "Empire",
+        "Kingdom",
+        "Khanate",
+        "Sultanate",
+        "Emirate",
+        "Federation",
+        "Union",
+        "State",
+    ]
+)
+_ORG_WORDS = frozenset(
+    [
+        "Party",
+        "Committee",
+        "Council",
+        "Bureau",
+        "Congress",
+        "Commission",
+        "Commissariat",
+        "Society",
+        "Assembly",
+        "Conference",
+        "Ministry",
+        "Government",
+        "Sejm",
+        "Parliament",
+        "Company",
+        "Movement",
+        "League",
+        "Organization",
+        "Organisation",
+        "Relief",
+    ]
+)
+_PERSON_SUFFIX = re.compile(
+    r"(?:ov|ova|ev|eva|yan|ian|ski|sky|zade|zadeh|oglu|dze|shvili|enko|ich)$"
+)
+_PLACE_PREPOSITIONS = frozenset(
+    ["in", "at", "near", "to", "from", "toward", "towards", "into", "village", "villages", "of"]
+)
+
+
+@dataclass(frozen=True)
+class StopList:
+    words: dict[str, str]  # single word → reason
+    phrases: dict[str, str]  # multi-word phrase → reason
+    titles: frozenset[str]  # words that, before a name, mark a person
+
+
+def stoplist_path() -> Path:
+    return resource_path("curated", "entities_stoplist.yaml")
+
+
+def parse_stoplist(data: Any) -> StopList:
+    if not isinstance(data, dict) or not isinstance(data.get("groups"), list):
+        raise ValueError("the stop list must hold a list under 'groups'")
+    words: dict[str, str] = {}
+    phrases: dict[str, str] = {}
+    titles: set[str] = set()
+    for n, group in enumerate(data["groups"], start=1):
+        reason = group.get("reason") if isinstance(group, dict) else None
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError(f"stop list group {n}: a reason is required")
+        entries = group.get("entries", [])
+        if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+            raise ValueError(f"stop list group {n}: entries must be a list of strings")
+        for e in entries:
+            (phrases if " " in e else words)[e] = reason
+        if group.get("titles"):
+            titles.update(e for e in entries if " " not in e)
+    return StopList(words, phrases, frozenset(titles))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(path: str, mtime: float) -> StopList:
+    with open(path, encoding="utf-8") as fh:
+        return parse_stoplist(yaml.safe_load(fh))
+
+
+def load_stoplist(path: Path | None = None) -> StopList:
+    p = path or stoplist_path()
+    if not p.exists():
+        return StopList({}, {}, frozenset())
+    return _load_cached(str(p), p.stat().st_mtime)
+
+
+def lowercase_vocabulary(texts: Iterable[str]) -> frozenset[str]:
+    """Every lower-case word of the texts: capitalised forms of these are ordinary words."""
+    vocab: set[str] = set()
+    for t in texts:
+        vocab.update(_LOWER_WORD.findall(t))
+    return frozenset(vocab)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    name: str
+    type: str  # guessed entity type
+
+
+def _bare(token: str) -> str:
+    for suffix in ("'s", "’s", "'", "’", "-"):
+        if token.endswith(suffix):
+            return token[: -len(suffix)]
+    return token
+
+
+def guess_type(words: Sequence[str], titled: bool, before: str) -> str:
+    """A plausible entity type for an unknown name, from its words and what precedes it."""
+    last = words[-1]
+    if last in _PLACE_HEADS:
+        return "place"
+    if last in _UNIT_HEADS:
+        return "military_unit"
+    if last in _POLITY_HEADS:
+        return "polity"
+    if any(w in _ORG_WORDS for w in words):
+        return "organisation"
+    if titled or _PERSON_SUFFIX.search(last):
+        return "person"
+    if before.lower() in _PLACE_PREPOSITIONS:
+        return "place"
+    if len(words) >= 2:
+        return "person"
+    return "place"
+
+
+def find_unknown(
+    text: str,
+    passages: Sequence[tuple[int, int]],
+    covered: bytearray,
+    vocab: frozenset[str],
+    stop: StopList,
+) -> list[Candidate]:
+    """Capitalised names in ``text`` that no mention covers (``covered[i]`` is 1 inside a mention)."""
+    out: list[Candidate] = []
+    for p_start, p_end in passages:
+        for m in _SEQUENCE.finditer(text, p_start, p_end):
+            cand = _candidate(text, p_start, m.start(), m.group(), covered, vocab, stop)
+            if cand is not None:
+                out.append(cand)
+    return out
+
+
+def _candidate(
+    text: str,
+    p_start: int,
+    seq_start: int,
+    seq: str,
+    covered: bytearray,
+    vocab: frozenset[str],
+    stop: StopList,
+) -> Candidate | None:
+    # (start, end, bare word, kind) with kind in covered | stop | connector | name
+    words: list[tuple[int, int, str, str]] = []
+    sentence_start = not any(c.isalnum() for c in text[p_start:seq_start])
+    titled = False
+    for tm in re.finditer(r"\S+", seq):
+        s, tok = seq_start + tm.start(), tm.group()
+        bare = _bare(tok)
+        e = s + len(bare)
+        if tok in _CONNECTORS:
+            kind = "connector"
+        elif any(covered[s:e]):
+            kind = "covered"
+        elif (
+            bare in stop.words
+            or len(bare) == 1
+            or (s == seq_start and sentence_start and bare.lower() in vocab)
+        ):
+            kind = "stop"
+            if bare in stop.titles:
+                titled = True
+        else:
+            kind = "name"
+        words.append((s, e, bare, kind))
+
+    def trim(
+        ws: list[tuple[int, int, str, str]], drop: set[str]
+    ) -> list[tuple[int, int, str, str]]:
+        while ws and ws[0][3] in drop:
+            ws = ws[1:]
+        while ws and ws[-1][3] in drop:
+            ws = ws[:-1]
+        return ws
+
+    words = trim(words, {"stop", "connector"})
+    if not words:
+        return None
+    phrase = text[words[0][0] : words[-1][1]]
+    if phrase in stop.phrases:
+        return None
+    core = trim(words, {"stop", "connector", "covered"})
+    if not core:
+        return None
+    if not any(k == "name" for _s, _e, _b, k in core):
+        return None
+    if len(core) == 1 and core[0][2].lower() in vocab:
+        # "Treaty" of "Treaty of Kars": an ordinary word; the named thing is the phrase.
+        if len(words) > 1 and any(k == "connector" for *_x, k in words):
+            core = words
+        else:
+            return None
+    start, end = core[0][0], core[-1][1]
+    name = text[start:end]
+    if name in stop.phrases or name in stop.words:
+        return None
+    before_m = re.search(r"(\w+)\W*$", text[max(p_start, start - 30) : start])
+    before = before_m.group(1) if before_m else ""
+    wtitled = titled or any(k == "stop" and w in stop.titles for _s, _e, w, k in words)
+    return Candidate(start, end, name, guess_type([w for *_x, w, _k in core], wtitled, before))

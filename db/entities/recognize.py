@@ -1,0 +1,292 @@
+"""Mention recognition: every gazetteer spelling found in a text in one pass.
+
+One Aho-Corasick automaton holds every spelling (aliases, shared spellings,
+adjectives, plus apostrophe and ASCII-stripped variants generated here). A
+match counts only on word boundaries, so ``Kars`` is never found inside
+``Karsten``; where matches overlap the leftmost, then longest, wins (``Baku
+Commune`` over ``Baku``, ``11th Red Army`` over ``Red Army``). Spellings are
+case-sensitive: proper names are capitalised, and lower-case ``dro`` or
+``ray`` are ordinary words.
+
+Possessives need no special case (``Andranik's``: the apostrophe is a
+boundary), except in document 002, whose apostrophes were stripped
+(``Andraniks``, ``Dros``): a name followed directly by ``s`` and a boundary
+is accepted as its possessive.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import ahocorasick
+
+from db.entities.gazetteer import Gazetteer
+
+#: Nouns after an adjective that make it stand for the state or people acting:
+#: "Armenian troops" is Armenia taking part, "Armenian villages" is not.
+ACTOR_NOUNS = frozenset(
+    [
+        "troops",
+        "army",
+        "armies",
+        "force",
+        "forces",
+        "soldiers",
+        "units",
+        "unit",
+        "detachment",
+        "detachments",
+        "regiment",
+        "regiments",
+        "battalion",
+        "battalions",
+        "brigade",
+        "brigades",
+        "division",
+        "divisions",
+        "corps",
+        "cavalry",
+        "infantry",
+        "artillery",
+        "artillerymen",
+        "militia",
+        "militias",
+        "partisans",
+        "guerrillas",
+        "guerillas",
+        "fighters",
+        "irregulars",
+        "regulars",
+        "insurgents",
+        "rebels",
+        "volunteers",
+        "officers",
+        "officer",
+        "commander",
+        "commanders",
+        "command",
+        "garrison",
+        "garrisons",
+        "platoons",
+        "companies",
+        "police",
+        "gendarmes",
+        "defenders",
+        "positions",
+        "lines",
+        "front",
+        "government",
+        "governments",
+        "authorities",
+        "authority",
+        "cabinet",
+        "administration",
+        "leadership",
+        "parliament",
+        "delegation",
+        "delegations",
+        "delegates",
+        "representatives",
+        "representative",
+        "envoy",
+        "envoys",
+        "diplomats",
+        "minister",
+        "ministers",
+        "ministry",
+        "side",
+        "bands",
+        "band",
+        "war",
+        "wars",
+        "conflict",
+        "offensive",
+        "counteroffensive",
+        "counter-offensive",
+        "attack",
+        "attacks",
+        "counterattack",
+        "counter-attack",
+        "assault",
+        "advance",
+        "invasion",
+        "occupation",
+        "resistance",
+    ]
+)
+
+_ADJ_TAIL = re.compile(
+    r"(?:(?:\s*[-–—/]\s*|\s+and\s+|\s*,\s*|\s+or\s+)[A-Z][\w'’]*)*"
+    r"[ \t]+([a-z][a-z\-]*)(?:[ \t]+([a-z][a-z\-]*))?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One mention: offsets into the text, the entity, how it was resolved."""
+
+    start: int
+    end: int
+    entity_id: str
+    method: str  # "gazetteer" (unique spelling) or "context" (shared spelling resolved)
+    participant: bool  # False for an adjective that does not stand for an actor
+
+
+@dataclass(frozen=True, slots=True)
+class _Spelling:
+    text: str
+    candidates: tuple[str, ...]  # entity ids; more than one when ambiguous
+    adjective: bool
+    possessive_s: bool  # accept "Xs" as the stripped possessive "X's"
+
+
+def _variants(text: str) -> set[str]:
+    """The spelling itself, with either apostrophe, and as ASCII-stripped text."""
+    out = {text}
+    for t in list(out):
+        if "'" in t:
+            out.add(t.replace("'", "’"))
+        if "’" in t:
+            out.add(t.replace("’", "'"))
+    if not text.isascii():
+        folded = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+        for t in (text, folded):
+            stripped = "".join(c for c in t if c.isascii())
+            if len(stripped) >= 3 and stripped[0].isupper():
+                out.add(stripped)
+        if folded.isascii():
+            out.add(folded)
+    return out
+
+
+class Recognizer:
+    """Finds gazetteer mentions in text; build once, use for many documents."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.context_words = {e.id: e.context for e in gazetteer.entities}
+        explicit: dict[str, tuple[list[str], bool]] = {}
+        for e in gazetteer.entities:
+            for text in e.aliases + e.ambiguous:
+                explicit.setdefault(text, ([], False))[0].append(e.id)
+            for text in e.adjectives:
+                explicit[text] = ([e.id], True)
+        spellings: dict[str, _Spelling] = {}
+        # Explicit spellings first, so a generated variant never overrides one.
+        for text, (ids, adjective) in explicit.items():
+            spellings[text] = self._spelling(text, ids, adjective)
+        for text, (ids, adjective) in explicit.items():
+            for v in _variants(text) - {text}:
+                if v not in spellings:
+                    spellings[v] = self._spelling(v, ids, adjective)
+        self.spellings = list(spellings.values())
+        self._lengths = [len(s.text) for s in self.spellings]
+        automaton = ahocorasick.Automaton()
+        for i, s in enumerate(self.spellings):
+            automaton.add_word(s.text, i)
+        automaton.make_automaton()
+        self._automaton = automaton
+
+    @staticmethod
+    def _spelling(text: str, ids: list[str], adjective: bool) -> _Spelling:
+        possessive = not adjective and text[-1].isalpha() and text[-1] not in "sS"
+        return _Spelling(text, tuple(dict.fromkeys(ids)), adjective, possessive)
+
+    def spans(self, text: str) -> list[tuple[int, int, int]]:
+        """(start, end, spelling index) of every accepted match, leftmost-longest, no overlaps."""
+        lengths = self._lengths
+        spellings = self.spellings
+        n = len(text)
+        found: list[tuple[int, int, int]] = []
+        for last, idx in self._automaton.iter(text):
+            start = last - lengths[idx] + 1
+            if start > 0:
+                before = text[start - 1]
+                if before.isalnum():
+                    continue
+                # "pro-Russian", "anti-Armenian": a prefix, not a mention.
+                if before == "-" and start > 1 and text[start - 2].islower():
+                    continue
+            end = last + 1
+            if (
+                end < n
+                and text[end].isalnum()
+                and not (
+                    text[end] == "s"
+                    and spellings[idx].possessive_s
+                    and (end + 1 >= n or not text[end + 1].isalnum())
+                )
+            ):
+                continue
+            found.append((start, end, idx))
+        if not found:
+            return found
+        found.sort(key=lambda t: (t[0], -t[1]))
+        chosen: list[tuple[int, int, int]] = []
+        reach = -1
+        for item in found:
+            if item[0] >= reach:
+                chosen.append(item)
+                reach = item[1]
+        return chosen
+
+    def find(self, text: str, section_starts: Sequence[int] = ()) -> list[Found]:
+        """Mentions in ``text``; a shared spelling resolves to the candidate named
+        nearest before it in the same section (``section_starts`` sorted), else by
+        the context words of the surrounding text, else to its first candidate."""
+        out: list[Found] = []
+        last_seen: dict[str, int] = {}
+        section = -1
+        for start, end, idx in self.spans(text):
+            sp = self.spellings[idx]
+            if section_starts:
+                sec = bisect_right(section_starts, start)
+                if sec != section:
+                    section = sec
+                    last_seen.clear()
+            if len(sp.candidates) == 1:
+                entity_id = sp.candidates[0]
+                method = "gazetteer"
+                if not sp.adjective:
+                    last_seen[entity_id] = start
+            else:
+                entity_id, method = self._resolve(sp.candidates, last_seen, text, start, end)
+            participant = True
+            if sp.adjective:
+                participant = self._acts(text, end)
+            out.append(Found(start, end, entity_id, method, participant))
+        return out
+
+    def _resolve(
+        self,
+        candidates: tuple[str, ...],
+        last_seen: dict[str, int],
+        text: str,
+        start: int,
+        end: int,
+    ) -> tuple[str, str]:
+        seen = [(last_seen[c], c) for c in candidates if c in last_seen]
+        if seen:
+            return max(seen)[1], "context"
+        window = text[max(0, start - 400) : end + 400]
+        scores = [
+            (sum(window.count(w) for w in self.context_words.get(c, ())), -i, c)
+            for i, c in enumerate(candidates)
+        ]
+        best = max(scores)
+        if best[0] > 0:
+            return best[2], "context"
+        return candidates[0], "gazetteer"
+
+    @staticmethod
+    def _acts(text: str, end: int) -> bool:
+        m = _ADJ_TAIL.match(text, end)
+        if m is None:
+            return False
+        return m.group(1) in ACTOR_NOUNS or (m.group(2) or "") in ACTOR_NOUNS

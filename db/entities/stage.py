@@ -1,0 +1,202 @@
+"""The entities build stage: gazetteer → mentions → discovered names → facts → counts.
+
+Runs after time expressions and before events. It writes Entity, Alias,
+Mention and Fact rows, and leaves the mentions in ``ctx.data["entities"]``
+(an :class:`EntityResult`) for the events stage.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import insert
+
+from db.entities.discover import find_unknown, load_stoplist, lowercase_vocabulary
+from db.entities.gazetteer import Gazetteer, load_gazetteer
+from db.entities.infobox import infobox_facts
+from db.entities.recognize import Recognizer
+from db.models import Alias, Entity, Fact, Mention
+
+if TYPE_CHECKING:
+    from db.build import BuildContext, PassageRow
+
+
+@dataclass(frozen=True)
+class MentionRecord:
+    entity_id: str
+    source_id: str
+    passage_id: int
+    start: int
+    end: int
+    text: str
+    method: str  # gazetteer | context | discovered | infobox
+    as_participant: bool
+
+
+@dataclass
+class EntityResult:
+    """What the stage leaves for later stages in ``ctx.data["entities"]``."""
+
+    recognizer: Recognizer
+    types: dict[str, str]  # entity id → type, curated and discovered
+    mentions: dict[str, list[MentionRecord]] = field(default_factory=dict)  # per source, in order
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "name"
+
+
+def recognize_document(
+    recognizer: Recognizer, text: str, passages: list[PassageRow], source_id: str
+) -> list[MentionRecord]:
+    """Gazetteer mentions of one document, each tied to the passage that holds it."""
+    starts = [p.start for p in passages]
+    section_starts: list[int] = []
+    previous_section = None
+    for p in passages:
+        if p.section_id != previous_section:
+            section_starts.append(p.start)
+            previous_section = p.section_id
+    out: list[MentionRecord] = []
+    for f in recognizer.find(text, section_starts[1:]):
+        i = bisect_right(starts, f.start) - 1
+        if i < 0 or f.end > passages[i].end:
+            continue  # outside every passage (markup residue): nothing to point at
+        p = passages[i]
+        method = "infobox" if p.kind == "infobox" else f.method
+        out.append(
+            MentionRecord(
+                f.entity_id,
+                source_id,
+                p.id,
+                f.start,
+                f.end,
+                text[f.start : f.end],
+                method,
+                f.participant,
+            )
+        )
+    return out
+
+
+def run(ctx: BuildContext) -> None:
+    gazetteer: Gazetteer = load_gazetteer()
+    recognizer = Recognizer(gazetteer)
+    stop = load_stoplist()
+    result = EntityResult(recognizer, {e.id: e.type for e in gazetteer.entities})
+    vocab = lowercase_vocabulary(doc.normalized for _sid, doc in ctx.documents)
+
+    mentions: list[MentionRecord] = []
+    discovered: dict[str, list[tuple[str, int, int, int, str]]] = defaultdict(list)
+    for source_id, doc in ctx.documents:
+        passages = ctx.passages.get(source_id, [])
+        found = recognize_document(recognizer, doc.normalized, passages, source_id)
+        covered = bytearray(len(doc.normalized))
+        for m in found:
+            covered[m.start : m.end] = b"\x01" * (m.end - m.start)
+        spans = [(p.start, p.end) for p in passages]
+        ids = [p.id for p in passages]
+        starts = [p.start for p in passages]
+        for cand in find_unknown(doc.normalized, spans, covered, vocab, stop):
+            pid = ids[bisect_right(starts, cand.start) - 1]
+            discovered[cand.name].append((source_id, pid, cand.start, cand.end, cand.type))
+        result.mentions[source_id] = found
+        mentions.extend(found)
+
+    # Names nobody curated become entities too, so nothing named is invisible.
+    new_entities: list[dict[str, Any]] = []
+    used = set(result.types)
+    for name in sorted(discovered):
+        occurrences = discovered[name]
+        eid = _slug(name)
+        while eid in used:
+            eid += "-x"
+        used.add(eid)
+        etype = Counter(o[4] for o in occurrences).most_common(1)[0][0]
+        result.types[eid] = etype
+        new_entities.append({"id": eid, "type": etype, "name": name, "curated": False})
+        for source_id, pid, start, end, _t in occurrences:
+            rec = MentionRecord(eid, source_id, pid, start, end, name, "discovered", True)
+            mentions.append(rec)
+            result.mentions[source_id].append(rec)
+    for recs in result.mentions.values():
+        recs.sort(key=lambda r: r.start)
+
+    mention_count = Counter(m.entity_id for m in mentions)
+    sources: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        sources[m.entity_id].add(m.source_id)
+
+    entity_rows: list[dict[str, Any]] = [
+        {
+            "id": e.id,
+            "type": e.type,
+            "name": e.name,
+            "description": e.description or None,
+            "lat": e.lat,
+            "lon": e.lon,
+            "coord_approx": e.coord_approx,
+            "curated": True,
+        }
+        for e in gazetteer.entities
+    ]
+    entity_rows.extend(
+        {**row, "description": None, "lat": None, "lon": None, "coord_approx": True}
+        for row in new_entities
+    )
+    for row in entity_rows:
+        row["mention_count"] = mention_count.get(row["id"], 0)
+        row["source_count"] = len(sources.get(row["id"], ()))
+        row["event_count"] = 0
+    ctx.session.execute(insert(Entity), entity_rows)
+
+    alias_rows = [
+        {"entity_id": e.id, "text": text, "ambiguous": text in e.ambiguous}
+        for e in gazetteer.entities
+        for text in dict.fromkeys(e.all_spellings())
+    ]
+    ctx.session.execute(insert(Alias), alias_rows)
+
+    if mentions:
+        ctx.session.execute(
+            insert(Mention),
+            [
+                {
+                    "entity_id": m.entity_id,
+                    "source_id": m.source_id,
+                    "passage_id": m.passage_id,
+                    "start": m.start,
+                    "end": m.end,
+                    "text": m.text,
+                    "method": m.method,
+                    "as_participant": m.as_participant,
+                }
+                for sid in sorted(result.mentions, key=list(result.mentions).index)
+                for m in result.mentions[sid]
+            ],
+        )
+
+    fact_rows = [
+        {
+            "source_id": source_id,
+            "conflict": f.conflict,
+            "side": f.side,
+            "role": f.role,
+            "text": f.text,
+            "entity_id": f.entity_id,
+        }
+        for source_id, doc in ctx.documents
+        for f in infobox_facts(doc.infobox, recognizer)
+    ]
+    if fact_rows:
+        ctx.session.execute(insert(Fact), fact_rows)
+
+    ctx.data["entities"] = result
+    ctx.log(
+        f"entities: {len(gazetteer.entities)} curated, {len(new_entities)} discovered, "
+        f"{len(mentions)} mentions, {len(fact_rows)} infobox facts"
+    )
