@@ -70,9 +70,47 @@ def _parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--out", type=Path, required=True, help="database file to write")
 
-    e = sub.add_parser("export", help="export the database", parents=[common])
-    e.add_argument("--format", default="json", help="json (more formats as they land)")
-    e.add_argument("--out", type=Path, required=True)
+    e = sub.add_parser(
+        "export", help="export the database (honouring the filters given)", parents=[common]
+    )
+    e.add_argument(
+        "--format",
+        default="json",
+        help="json, csv, timelinejs, tei, graphml, geojson, webannotation",
+    )
+    e.add_argument("--out", type=Path, required=True, help="output file (a folder for csv)")
+    e.add_argument(
+        "--from",
+        dest="date_from",
+        metavar="YYYY[-MM[-DD]]",
+        help="only events on or after this date",
+    )
+    e.add_argument(
+        "--to", dest="date_to", metavar="YYYY[-MM[-DD]]", help="only events on or before this date"
+    )
+    e.add_argument(
+        "--kind", action="append", default=[], help="only events of this kind (repeatable)"
+    )
+    e.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        help="only evidence from this source id (repeatable)",
+    )
+    e.add_argument(
+        "--entity",
+        action="append",
+        default=[],
+        help="only events involving this entity id (repeatable)",
+    )
+    e.add_argument(
+        "--all-entities",
+        action="store_true",
+        help="with several --entity: events involving all of them",
+    )
+    e.add_argument(
+        "--phase", action="append", default=[], help="only events of this phase id (repeatable)"
+    )
 
     t = sub.add_parser(
         "timex", help="print the temporal expressions found in a text file, one JSON object a line"
@@ -118,19 +156,54 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _day(text: str | None, *, end: bool) -> int | None:
+    """A YYYY, YYYY-MM or YYYY-MM-DD bound as a day number (the last day of it for an end bound)."""
+    import calendar
+    from datetime import date
+
+    if not text:
+        return None
+    parts = [int(p) for p in text.split("-")]
+    year, month, day = [*parts, 0, 0][:3]
+    if end:
+        month = month or 12
+        day = day or calendar.monthrange(year, month)[1]
+    return date(year, month or 1, day or 1).toordinal()
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from db.database import readonly_engine
     from db.export import FORMATS, export
+    from db.filters import Filters
 
     if args.format not in FORMATS:
+        known = ", ".join(sorted(FORMATS))
         print(
-            f"chronoscope export: unknown format {args.format!r}; choose one of {', '.join(sorted(FORMATS))}",
+            f"chronoscope export: unknown format {args.format!r}; choose one of {known}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        filters = Filters(
+            earliest=_day(args.date_from, end=False),
+            latest=_day(args.date_to, end=True),
+            kinds=frozenset(args.kind),
+            sources=frozenset(args.source),
+            entities=frozenset(args.entity),
+            entities_all=args.all_entities,
+            phases=frozenset(args.phase),
+        )
+    except ValueError as exc:
+        print(
+            f"chronoscope export: bad date ({exc}); use YYYY, YYYY-MM or YYYY-MM-DD",
             file=sys.stderr,
         )
         return 2
     engine = readonly_engine(_database(args))
-    export(engine, args.format, args.out)
-    print(f"exported {args.format} to {args.out}")
+    data = export(engine, args.format, args.out, filters)
+    print(
+        f"exported {len(data.events)} events, {len(data.involved)} entities as {args.format} to {args.out}"
+    )
     return 0
 
 
@@ -149,9 +222,8 @@ def cmd_timex(args: argparse.Namespace) -> int:
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
-    from db.entities.report import unknown_names
-
     from db.database import readonly_engine
+    from db.entities.report import unknown_names
 
     engine = readonly_engine(_database(args))
     for row in unknown_names(engine):
@@ -160,9 +232,8 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from db.search import search
-
     from db.database import readonly_engine
+    from db.search import search
 
     engine = readonly_engine(_database(args))
     for hit in search(engine, " ".join(args.query), limit=args.limit):
