@@ -25,6 +25,7 @@ corpus within a frame.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -94,6 +95,13 @@ _SNIPPET_CHARS = 180
 
 def fold(s: str) -> str:
     """Case- and diacritic-folded text: ``Kâzım`` → ``kazim``, ``Nakhichevan’`` → ``nakhichevan’``."""
+    if s.isascii():
+        return s.lower()
+    return _fold_unicode(s)
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_unicode(s: str) -> str:
     decomposed = unicodedata.normalize("NFKD", s.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.translate(_EXTRA_FOLD)
@@ -656,39 +664,61 @@ def _search_passages(
             extra = select(*_PASSAGE_COLS).where(Passage.id.in_(missing), clause)
             rows.extend(con.execute(extra))
     more = len(rows) >= cap
-    scored: list[tuple[float, int, Hit]] = []
-    for pid, source_id, pstart, pend, pkind, ptext in rows:
-        body = str(ptext)
-        spans, matched, whole = _match_spans(body, q.terms, alias_phrases)
-        spans = _merge(spans + mentioned.get(int(pid), []))
+    # Rank every candidate cheaply on its folded text; cut snippets for the winners only.
+    scorer = _Scorer(q.terms)
+    ranked: list[tuple[float, int, Any]] = []
+    for row in rows:
+        body = str(row[5])
         score = (
-            3.0 * len(matched)
-            + 1.0 * whole
-            + (2.0 if int(pid) in mentioned else 0.0)
-            + (1.0 if pkind == "heading" else 0.0)
+            scorer.score(fold(body))
+            + (2.0 if int(row[0]) in mentioned else 0.0)
+            + (1.0 if row[4] == "heading" else 0.0)
             - 0.002 * len(body)
         )
+        ranked.append((score, int(row[0]), row))
+    ranked.sort(key=lambda x: (-x[0], x[1]))
+    hits: list[Hit] = []
+    for score, pid, (_pid, source_id, pstart, pend, pkind, ptext) in ranked[:limit]:
+        body = str(ptext)
+        spans, _matched, _whole = _match_spans(body, q.terms, alias_phrases)
+        spans = _merge(spans + mentioned.get(pid, []))
         snippet, snip_spans = _snippet(body, spans)
-        scored.append(
-            (
+        hits.append(
+            Hit(
+                "passage",
+                pid,
+                info.sources.get(str(source_id), str(source_id)),
+                snippet,
+                snip_spans,
                 score,
-                int(pid),
-                Hit(
-                    "passage",
-                    int(pid),
-                    info.sources.get(str(source_id), str(source_id)),
-                    snippet,
-                    snip_spans,
-                    score,
-                    source_id=str(source_id),
-                    start=int(pstart),
-                    end=int(pend),
-                    detail=str(pkind),
-                ),
+                source_id=str(source_id),
+                start=int(pstart),
+                end=int(pend),
+                detail=str(pkind),
             )
         )
-    scored.sort(key=lambda x: (-x[0], x[1]))
-    return [h for _s, _p, h in scored[:limit]], len(scored), more
+    return hits, len(ranked), more
+
+
+class _Scorer:
+    """Scores folded text by the query terms it contains: 3 per term, +1 if a whole word."""
+
+    def __init__(self, terms: Sequence[Term]) -> None:
+        self._patterns: list[tuple[re.Pattern[str], re.Pattern[str]]] = []
+        for t in terms:
+            body = r"[\W_]+".join(re.escape(tok) for tok in t.tokens)
+            start = r"(?<![^\W_])" + body
+            whole = start + r"(?![^\W_])"
+            self._patterns.append((re.compile(start if t.prefix else whole), re.compile(whole)))
+
+    def score(self, folded: str) -> float:
+        total = 0.0
+        for anywhere, whole in self._patterns:
+            if anywhere.search(folded):
+                total += 3.0
+                if whole is anywhere or whole.search(folded):
+                    total += 1.0
+        return total
 
 
 def search_all(

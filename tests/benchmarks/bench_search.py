@@ -1,0 +1,243 @@
+"""Search benchmark: one-word, two-word and prefix queries over a generated ~100 MB corpus.
+
+Run: .venv/bin/pytest tests/benchmarks/bench_search.py --benchmark-only -s
+Budget: median under 20 ms per query (DESIGN.md).
+
+The corpus is the default corpus's sentences with about a third of their words
+swapped for others drawn from a Zipf-like vocabulary (real words plus made-up
+ones, so the vocabulary grows as a real 100 MB corpus's would), written as
+passages into a temporary SQLite database with the schema and ``passage_fts``
+definition the build uses. It is cached in the temp folder (keyed by size and
+generator version), so only the first run pays the ~1–2 minutes to make it.
+CHRONOSCOPE_BENCH_SEARCH_MB sets the size (default 100).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from db.database import create_schema, readonly_engine, writable_engine
+from db.search import search_all
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "resources" / "corpus"
+GENERATOR_VERSION = 2
+BUDGET_MS = 20.0
+
+QUERIES = {
+    "one word, rare": "Nakhchivan",
+    "one word, common": "Armenian",
+    "one word, diacritic": "Kazim",
+    "two words": "Red Army",
+    "two words, common": "Armenian forces",
+    "prefix": "Nakh",
+    "prefix, 2 letters": "ar",
+    "prefix as typed": "Karabekir pa",
+}
+
+
+def _sentences() -> list[str]:
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt")))
+    parts = re.split(r"(?<=[.!?])\s+|\n+", text)
+    return [p.strip() for p in parts if len(p.strip()) > 30]
+
+
+def _made_up_words(rng: random.Random, n: int) -> list[str]:
+    syllables = [
+        "ka",
+        "ra",
+        "be",
+        "kir",
+        "nakh",
+        "chi",
+        "van",
+        "sha",
+        "zan",
+        "gez",
+        "ur",
+        "an",
+        "dro",
+        "pol",
+        "mir",
+        "yan",
+        "ov",
+        "li",
+        "gar",
+        "tash",
+        "su",
+        "erd",
+        "ist",
+    ]
+    return ["".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(n)]
+
+
+def generate(path: Path, megabytes: float, seed: int = 8) -> dict[str, int]:
+    """Write ~``megabytes`` of passages into a new database at ``path``."""
+    rng = random.Random(seed)
+    sentences = _sentences()
+    real_words = sorted({w for s in sentences for w in re.findall(r"[^\W\d_]{3,}", s)})
+    vocab = real_words + _made_up_words(rng, 200_000)
+    # Zipf-like: word i drawn with weight 1/(i+10); cumulative weights for fast choices().
+    rng.shuffle(vocab)
+    cum: list[float] = []
+    total = 0.0
+    for i in range(len(vocab)):
+        total += 1.0 / (i + 10)
+        cum.append(total)
+    tmp = path.with_suffix(".tmp")
+    tmp.unlink(missing_ok=True)
+    engine = writable_engine(tmp, bulk=True)
+    create_schema(engine)
+    engine.dispose()
+    con = sqlite3.connect(tmp)
+    con.execute("PRAGMA journal_mode=OFF")
+    con.execute("PRAGMA synchronous=OFF")
+    n_sources = 200
+    con.executemany(
+        "INSERT INTO source (id, ordinal, file_name, title, format, encoding, sha256, "
+        "original_text, normalized_text, warnings, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                f"gen-{i:03d}",
+                i,
+                f"gen{i}.txt",
+                f"Generated document {i}",
+                "plain",
+                "utf-8",
+                "",
+                "",
+                "",
+                "[]",
+                "bundled",
+            )
+            for i in range(n_sources)
+        ],
+    )
+    con.executemany(
+        "INSERT INTO section (id, source_id, ordinal, level, title, start, end) "
+        "VALUES (?,?,0,0,'',0,0)",
+        [(i + 1, f"gen-{i:03d}") for i in range(n_sources)],
+    )
+    con.executemany(
+        "INSERT INTO paragraph (id, source_id, section_id, ordinal, kind, start, end) "
+        "VALUES (?,?,?,0,'text',0,0)",
+        [(i + 1, f"gen-{i:03d}", i + 1) for i in range(n_sources)],
+    )
+    written = 0
+    pid = 0
+    batch: list[tuple[Any, ...]] = []
+    target = int(megabytes * 1e6)
+    offsets = [0] * n_sources
+    while written < target:
+        words = rng.choice(sentences).split(" ")
+        swap = rng.choices(vocab, cum_weights=cum, k=len(words))
+        out = [swap[i] if rng.random() < 0.33 else w for i, w in enumerate(words)]
+        sentence = " ".join(out)
+        pid += 1
+        src = (pid // 3500) % n_sources
+        start = offsets[src]
+        offsets[src] += len(sentence) + 1
+        batch.append(
+            (
+                pid,
+                f"gen-{src:03d}",
+                src + 1,
+                src + 1,
+                pid,
+                "sentence",
+                start,
+                start + len(sentence),
+                sentence,
+            )
+        )
+        written += len(sentence.encode("utf-8"))
+        if len(batch) >= 20_000:
+            con.executemany("INSERT INTO passage VALUES (?,?,?,?,?,?,?,?,?)", batch)
+            batch.clear()
+    if batch:
+        con.executemany("INSERT INTO passage VALUES (?,?,?,?,?,?,?,?,?)", batch)
+    con.execute("INSERT INTO passage_fts(passage_fts) VALUES ('rebuild')")
+    con.execute("INSERT INTO passage_fts(passage_fts) VALUES ('optimize')")
+    try:
+        from db import search_index
+
+        con.executescript(";".join(search_index.DDL))
+        rows = sorted(search_index.variants(r[0] for r in con.execute("SELECT text FROM passage")))
+        con.executemany("INSERT INTO search_variant VALUES (?, ?)", rows)
+    except ImportError:
+        pass
+    con.commit()
+    con.close()
+    os.replace(tmp, path)
+    return {"passages": pid, "bytes": written}
+
+
+@pytest.fixture(scope="module")
+def big_db() -> Path:
+    mb = float(os.environ.get("CHRONOSCOPE_BENCH_SEARCH_MB", "100"))
+    path = (
+        Path(tempfile.gettempdir())
+        / f"chronoscope-bench-search-v{GENERATOR_VERSION}-{mb:g}mb.sqlite"
+    )
+    if not path.exists():
+        t0 = time.perf_counter()
+        info = generate(path, mb)
+        print(
+            f"\ngenerated {info['passages']} passages, {info['bytes'] / 1e6:.1f} MB of text "
+            f"in {time.perf_counter() - t0:.0f} s → {path}"
+        )
+    return path
+
+
+@pytest.fixture(scope="module")
+def big_engine(big_db: Path) -> Iterator[Any]:
+    engine = readonly_engine(big_db)
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.parametrize("label", list(QUERIES))
+def test_search_speed(benchmark: Any, big_engine: Any, label: str) -> None:
+    query = QUERIES[label]
+    search_all(big_engine, query, limit=20)  # warm the page cache and the per-engine facts
+    result = benchmark.pedantic(
+        search_all, args=(big_engine, query), kwargs={"limit": 20}, rounds=30, iterations=1
+    )
+    median_ms = benchmark.stats.stats.median * 1000
+    print(
+        f"\n{label:22} {query!r:18} median {median_ms:6.2f} ms "
+        f"(budget {BUDGET_MS:.0f}); {result.counts.get('passage', 0)}"
+        f"{'+' if result.more.get('passage') else ''} passages"
+    )
+    assert result.hits, f"{query!r} found nothing in the generated corpus"
+    assert median_ms < BUDGET_MS
+
+
+def test_typing_sequence(benchmark: Any, big_engine: Any) -> None:
+    """Every prefix of a query as typed (the search field's limit of 8): the slowest keystroke."""
+    word = "Nakhchivan Karabekir"
+    times: list[float] = []
+
+    def type_it() -> None:
+        for i in range(1, len(word) + 1):
+            t0 = time.perf_counter()
+            search_all(big_engine, word[:i], limit=8)
+            times.append((time.perf_counter() - t0) * 1000)
+
+    benchmark.pedantic(type_it, rounds=3, iterations=1)
+    print(
+        f"\ntyping {word!r}: median {statistics.median(times):.2f} ms, "
+        f"max {max(times):.2f} ms over {len(times)} keystrokes"
+    )
+    assert statistics.median(times) < BUDGET_MS

@@ -1,0 +1,248 @@
+"""db.search: diacritics, prefixes, aliases, hostile queries, filters — on the tiny database
+(both with the search_index tables and on the fallback path) and on the real built corpus."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_search_fixtures import tiny_engine
+
+from db.filters import Filters
+from db.search import Hit, fold, parse_query, search, search_all
+
+
+@pytest.fixture(params=["indexed", "fallback"], scope="module")
+def tiny(request: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The tiny database with the search_index tables, and without (a database built before)."""
+    path = tmp_path_factory.mktemp("tiny") / "tiny.sqlite"
+    engine = tiny_engine(path, search_index=request.param == "indexed")
+    yield engine
+    engine.dispose()
+
+
+def ids(hits: list[Hit], kind: str) -> list[str | int]:
+    return [h.id for h in hits if h.kind == kind]
+
+
+def highlighted(hit: Hit) -> list[str]:
+    return [hit.snippet[a:b] for a, b in hit.spans]
+
+
+# --- folding and parsing -----------------------------------------------------------------
+
+
+def test_fold_removes_diacritics_including_letters_that_do_not_decompose() -> None:
+    assert fold("Kâzım") == "kazim"
+    assert fold("Naxçıvan") == "naxcivan"
+    assert fold("Łódź Ørsted Straße") == "lodz orsted strasse"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '"',
+        '"Red Army',
+        "*",
+        "**",
+        ":",
+        "a:b",
+        "(",
+        ")",
+        "((",
+        "NEAR",
+        "NEAR(a b)",
+        "AND",
+        "OR",
+        "NOT",
+        "a AND",
+        "OR b",
+        "NOT NOT",
+        "^",
+        "-",
+        "+",
+        "{}",
+        "'",
+        "\\",
+        "''",
+        "col:word",
+        "word*",
+        "*word",
+        '"a" "b',
+        "",
+        "   ",
+        "\t\n",
+        "\x00",
+        "😀",
+        "a" * 300,
+        " ".join(["w"] * 50),
+        "%",
+        "_",
+        "[x]",
+        "NEAR/3",
+        '""',
+        "' OR 1=1 --",
+    ],
+)
+def test_every_hostile_query_parses(raw: str) -> None:
+    q = parse_query(raw)
+    for term in q.terms:
+        assert all(tok and tok.isalnum() for tok in term.tokens)
+
+
+def test_operators_and_syntax_are_words_and_explained() -> None:
+    q = parse_query("war AND peace NEAR(x*)")
+    assert [t.tokens for t in q.terms] == [("war",), ("and",), ("peace",), ("near",), ("x",)]
+    assert any("AND, OR, NOT and NEAR" in n for n in q.notes)
+    assert any("syntax" in n for n in q.notes)
+    assert parse_query('"Red Army').notes == ("Unbalanced quote ignored.",)
+    assert parse_query("()").notes[-1].startswith("Nothing to search for")
+    assert parse_query("").terms == () and parse_query("").notes == ()
+
+
+def test_balanced_quotes_make_a_phrase() -> None:
+    q = parse_query('"Red Army" invasion')
+    assert q.terms[0].phrase and q.terms[0].tokens == ("red", "army")
+    assert not q.terms[1].phrase and q.terms[1].prefix
+
+
+# --- the tiny database --------------------------------------------------------------------
+
+
+def test_dotless_i_kazim_finds_kazim_entity_and_passages(tiny: Any) -> None:
+    hits = search(tiny, "Kazim")
+    assert ids(hits, "entity")[0] == "karabekir"
+    passages = ids(hits, "passage")
+    # Passage 2 spells him Kâzım; passage 4 as the stripped document does (Kazm): the alias finds it.
+    assert 2 in passages and 4 in passages
+    by_id = {h.id: h for h in hits if h.kind == "passage"}
+    assert highlighted(by_id[2])[0].startswith("Kâzım")
+
+
+def test_prefix_finds_the_whole_word_and_highlights_it(tiny: Any) -> None:
+    hits = search(tiny, "Nakhch")
+    assert ids(hits, "entity") == ["nakhchivan"]
+    p2 = next(h for h in hits if h.kind == "passage" and h.id == 2)
+    assert highlighted(p2) == ["Nakhchivan"]
+    # The alias spelling in passage 6 (Nakhichevan) is found through the entity.
+    assert 6 in ids(hits, "passage")
+
+
+def test_alias_finds_the_entity_all_its_passages_and_events(tiny: Any) -> None:
+    hits = search(tiny, "Shushi")
+    assert ids(hits, "entity") == ["shusha"]
+    entity = hits[0]
+    assert entity.title == "Shusha" and "Shushi" in entity.snippet
+    # Neither passage says "Shushi": 1 says Shusha, 5 says "The town" (a resolved mention).
+    assert set(ids(hits, "passage")) == {1, 5}
+    p5 = next(h for h in hits if h.id == 5)
+    assert highlighted(p5) == ["The town"]
+    assert ids(hits, "event") == ["e-shusha"]
+
+
+def test_event_titles_are_searched(tiny: Any) -> None:
+    hits = search(tiny, "zangez")
+    assert ids(hits, "event") == ["e-zang"]
+    ev = next(h for h in hits if h.kind == "event")
+    assert [ev.title[a:b] for a, b in ev.title_spans] == ["Zangezur"]
+
+
+def test_all_words_must_match(tiny: Any) -> None:
+    assert ids(search(tiny, "Armenian quarter"), "passage") == [5]
+    assert ids(search(tiny, "Armenian zzzz"), "passage") == []
+
+
+def test_phrase_requires_adjacent_words(tiny: Any) -> None:
+    assert ids(search(tiny, '"Turkish forces"'), "passage") == [6]
+    assert ids(search(tiny, '"forces Turkish"'), "passage") == []
+
+
+@pytest.mark.parametrize(
+    "raw", ['"', "NEAR(", "AND", "OR NOT", "a:b", "*", "(", '"Armenian', "NEAR/2 x", "", "  "]
+)
+def test_hostile_queries_never_raise(tiny: Any, raw: str) -> None:
+    result = search_all(tiny, raw)
+    assert isinstance(result.hits, list)
+
+
+def test_operator_words_are_searched_as_words(tiny: Any) -> None:
+    # Passage 7 literally contains "NEAR", "AND", "OR", "NOT".
+    assert 7 in ids(search(tiny, "NEAR the end"), "passage")
+    assert 7 in ids(search(tiny, "AND OR NOT"), "passage")
+
+
+def test_hits_are_grouped_and_limited_per_kind(tiny: Any) -> None:
+    hits = search(tiny, "Armenian", limit=1)
+    kinds = [h.kind for h in hits]
+    assert kinds == sorted(kinds, key=["entity", "event", "passage"].index)
+    assert kinds.count("passage") == 1
+    result = search_all(tiny, "Armenian", limit=1)
+    assert result.counts["passage"] == 3
+
+
+def test_filters_restrict_search_results(tiny: Any) -> None:
+    only_b = Filters(sources=frozenset({"b"}))
+    assert set(ids(search(tiny, "Armenian", filters=only_b), "passage")) == {5}
+    battles = Filters(kinds=frozenset({"battle"}))
+    assert ids(search(tiny, "Armenia", filters=battles), "event") == ["e-zang"]
+    in_1919 = Filters(earliest=date(1919, 1, 1).toordinal(), latest=date(1919, 12, 31).toordinal())
+    assert set(ids(search(tiny, "Karabekir", filters=in_1919), "event")) == {"e-letter"}
+    # Passages under a date filter: the evidence of events in range.
+    assert ids(search(tiny, "Karabekir", filters=in_1919), "passage") == [4]
+
+
+def test_to_json_is_json(tiny: Any) -> None:
+    for hit in search(tiny, "Shusha"):
+        data = json.loads(json.dumps(hit.to_json(), ensure_ascii=False))
+        assert data["kind"] in ("entity", "event", "passage")
+        assert data["id"] == hit.id
+        if hit.kind == "passage":
+            assert data["source"] and data["end"] > data["start"]
+            assert "**" in data["highlighted"]
+
+
+# --- the real corpus ---------------------------------------------------------------------
+
+
+def test_real_corpus_kazim_finds_kazim(engine: Any) -> None:
+    hits = search(engine, "Kazim")
+    assert any("Kâzim" in highlighted(h) for h in hits if h.kind == "passage")
+
+
+def test_real_corpus_prefix_nakhch(engine: Any) -> None:
+    result = search_all(engine, "Nakhch")
+    assert result.counts["passage"] > 50
+    assert all(
+        any(w.lower().startswith("nakhch") for w in highlighted(h))
+        for h in result.by_kind("passage")
+    )
+
+
+def test_real_corpus_shushi_finds_shusha_and_its_passages(engine: Any) -> None:
+    result = search_all(engine, "Shushi", limit=500)
+    assert "shusha" in [h.id for h in result.by_kind("entity")]
+    said_shusha = [h for h in result.by_kind("passage") if "Shusha" in highlighted(h)]
+    assert said_shusha, "passages that spell it Shusha should be found through the alias"
+    # Every passage that says Shusha is found.
+    plain = search_all(engine, "Shusha", limit=500)
+    assert {h.id for h in plain.by_kind("passage")} <= {h.id for h in result.by_kind("passage")}
+
+
+@pytest.mark.parametrize(
+    "raw", ['"', "NEAR(", "AND", "OR NOT", "a:b", "*", "(", '"Red Army', "", "Kazim*", "-war"]
+)
+def test_real_corpus_hostile_queries(engine: Any, raw: str) -> None:
+    search_all(engine, raw)
+
+
+def test_command_line_search_prints_json_lines(built_db: Path, capsys: Any) -> None:
+    from main import main
+
+    assert main(["search", "--db", str(built_db), "Nakhch", "--limit", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all(json.loads(line)["kind"] for line in lines)
+    assert main(["search", "--db", str(built_db), 'NEAR("']) == 0
