@@ -186,6 +186,22 @@ _STOP = frozenset(
         "government",
     ]
 )
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 
 #: A year-precision date is an event date only when the clause narrates at it
@@ -202,8 +218,8 @@ def content_tokens(text: str) -> frozenset[str]:
     """Lower-cased content words with a crude stem, for comparing accounts."""
     out = set()
     for w in _WORD.findall(text):
-        lw = w.lower().strip("'’-")
-        if len(lw) < 3 or lw in _STOP:
+        lw = w.lower().strip("'’-").replace("-", "")
+        if len(lw) < 3 or lw in _STOP or lw in _MONTHS:
             continue
         for suffix in ("'s", "’s", "ing", "ed", "es", "s"):
             if lw.endswith(suffix) and len(lw) - len(suffix) >= 4:

@@ -64,8 +64,21 @@ def compatible(a: str, b: str) -> bool:
     return {fa, fb} == {"military", "violence"} or "other" in (fa, fb)
 
 
+# Relative and participial asides ("who had declared himself governor", "which
+# recognized ...") describe something else than the clause's own happening.
+_ASIDE = re.compile(r",\s*(?:who|which|whose|whom|where)\b[^,;]*(?:,|$)")
+
+
 def classify(clause: str) -> tuple[str, int]:
     """The kind of happening a clause narrates and where its trigger word starts (-1 if none)."""
+    main = _ASIDE.sub(lambda m: "," + " " * (len(m.group(0)) - 1), clause)
+    kind, pos = _classify(main)
+    if kind == "other" and main != clause:
+        return _classify(clause)
+    return kind, pos
+
+
+def _classify(clause: str) -> tuple[str, int]:
     best = len(KIND_ORDER)
     pos = -1
     for m in ANY_KIND.finditer(clause):

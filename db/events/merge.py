@@ -26,6 +26,9 @@ PRECISION_RANK = {"day": 0, "part_of_month": 1, "month": 2, "season": 3, "year":
 #: Thresholds on the weighted word overlap (0..1) for merging.
 SAME_DAY_THRESHOLD = 0.34
 COARSE_THRESHOLD = 0.5
+CROSS_KIND_THRESHOLD = 0.6
+#: Kinds rare enough that two same-day accounts of one are probably one happening.
+RARE_KINDS = frozenset({"treaty", "ceasefire", "invasion", "massacre", "proclamation", "uprising"})
 
 
 @dataclass
@@ -118,11 +121,24 @@ class Merger:
                     continue
                 if d.latest < k.earliest or k.latest < d.earliest:
                     continue
-                if not any(compatible(c.kind, m.kind) for m in k.members[:3]) and k.members:
-                    continue
                 kfine = PRECISION_RANK.get(k.precision, 4)
                 score = self.similarity(c, k)
                 both_fine = fine <= 1 and kfine <= 1
+                same_day = both_fine and d.earliest == k.earliest and d.latest == k.latest
+                # Accounts may name one happening differently (an arrival told as a
+                # proclamation of governorship); only a strong overlap bridges kinds.
+                if (
+                    k.members
+                    and not any(compatible(c.kind, m.kind) for m in k.members[:3])
+                    and not (same_day and score >= CROSS_KIND_THRESHOLD)
+                ):
+                    continue
+                if (
+                    same_day
+                    and c.kind in RARE_KINDS
+                    and any(m.kind == c.kind for m in k.members[:3])
+                ):
+                    score += 0.15
                 threshold = SAME_DAY_THRESHOLD if both_fine else COARSE_THRESHOLD
                 if not both_fine and k.members and c.kind != k.members[0].kind:
                     threshold += 0.15
