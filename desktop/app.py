@@ -1,22 +1,150 @@
-"""Application setup. (Placeholder window until the GUI issue lands.)"""
+"""Application setup: Qt application, font, palette, database, main window, and the
+command-line modes (``--select``, ``--screenshot``, ``--dark``/``--light``)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import Engine
+
+from desktop import theme
+
+#: Set to 1 to quit as soon as the window has painted once (start-up benchmark).
+EXIT_AFTER_PAINT_ENV = "CHRONOSCOPE_EXIT_AFTER_PAINT"
+
+
+def create_application(*, offscreen: bool = False, dark: bool | None = None) -> QApplication:
+    """The QApplication, set up once: high-DPI, names, bundled font, palette.
+
+    ``dark`` None follows the system's colour scheme.
+    """
+    from desktop.pyside_fixes import make_none_immortal
+
+    make_none_immortal()
+    existing = QApplication.instance()
+    if existing is None:
+        if offscreen:
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+            # The offscreen platform warns about window hints it cannot honour.
+            os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+        # Fractional scale factors (125 %, 150 %) as the screen reports them: crisp text.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(sys.argv[:1])
+    else:
+        assert isinstance(existing, QApplication)
+        app = existing
+    from desktop.paths import APP, ORG
+
+    if not app.organizationName():
+        app.setOrganizationName(ORG)
+    if not app.applicationName():
+        app.setApplicationName(APP)
+    app.setApplicationDisplayName("Chronoscope")
+    if not app.property("chronoscopeFonts"):
+        theme.load_fonts()
+        app.setProperty("chronoscopeFonts", True)
+    theme.apply_palette(theme.system_prefers_dark() if dark is None else dark)
+    return app
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    w, _, h = text.lower().partition("x")
+    try:
+        return max(320, int(w)), max(240, int(h))
+    except ValueError:
+        raise SystemExit(f"chronoscope: --size wants WIDTHxHEIGHT, not {text!r}") from None
+
+
+def apply_select(window: object, engine: Engine, spec: str | None) -> str | None:
+    """Apply ``--select kind:id``; returns an error message, or None when it worked."""
+    if not spec:
+        return None
+    from db import query
+    from desktop.mainwindow import MainWindow
+
+    assert isinstance(window, MainWindow)
+    kind, _, ident = spec.partition(":")
+    if kind == "event":
+        if query.event_detail(engine, ident) is None:
+            return f"no event {ident!r}"
+        window.selection.set_event(ident)
+    elif kind == "entity":
+        if not query.entity_rows(engine, [ident]):
+            return f"no entity {ident!r}"
+        window.selection.set_entity(ident)
+    elif kind == "source":
+        if ident not in {s.id for s in query.sources(engine)}:
+            return f"no source {ident!r}"
+        window.selection.set_source(ident)
+    else:
+        return f"--select wants event:ID, entity:ID or source:ID, not {spec!r}"
+    return None
+
+
+class _FirstPaint(QObject):
+    """Quits the application once the window has painted (start-up measurement)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, QApplication.quit)
+        return False
 
 
 def run(args: argparse.Namespace, database: Callable[[argparse.Namespace], Path]) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
-    path = database(args)
-    label = QLabel(f"Chronoscope — {path}")
-    label.resize(800, 600)
-    if args.screenshot:
-        label.grab().save(str(args.screenshot))
+    """Open the GUI (or render a screenshot) on the database ``database(args)`` names."""
+    dark = True if args.dark else False if args.light else None
+    screenshot = getattr(args, "screenshot", None)
+    app = create_application(offscreen=screenshot is not None, dark=dark)
+
+    from db.database import readonly_engine
+    from desktop.mainwindow import MainWindow
+    from desktop.selection import SelectionContext
+
+    engine = readonly_engine(database(args))
+    selection = SelectionContext()
+    window = MainWindow(engine, selection, restore_state=screenshot is None)
+    problem = apply_select(window, engine, getattr(args, "select", None))
+    if problem:
+        print(f"chronoscope: {problem}", file=sys.stderr)
+
+    if screenshot is not None:
+        w, h = parse_size(getattr(args, "size", "1600x1000") or "1600x1000")
+        window.resize(w, h)
+        window.show()
+        window.reset_layout()
+        if selection.event is not None:
+            # Docks were resized after selection; scroll the text to the evidence again.
+            selection.eventChanged.emit(selection.event, None)
+        for _ in range(3):
+            app.processEvents()
+        image = window.grab()
+        ok = image.save(str(screenshot))
+        window.close()
+        engine.dispose()
+        if not ok:
+            print(f"chronoscope: could not write {screenshot}", file=sys.stderr)
+            return 1
+        print(f"wrote {screenshot} ({image.width()}x{image.height()})")
         return 0
-    label.show()
-    return app.exec()
+
+    if os.environ.get(EXIT_AFTER_PAINT_ENV) == "1":
+        watcher = _FirstPaint(window)
+        window.installEventFilter(watcher)
+    if getattr(args, "kiosk", False):
+        window.showFullScreen()
+    else:
+        window.show()
+    QTimer.singleShot(300, window.source_pane.warm)
+    code = app.exec()
+    engine.dispose()
+    return int(code)

@@ -1,0 +1,699 @@
+"""The query layer the GUI calls: plain dataclasses in, plain dataclasses out.
+
+Pure Python + SQLAlchemy. Every function opens its own short session and
+returns values (dataclasses, tuples, ids), never ORM objects, so views never
+hold live database state. Functions that list events take a
+:class:`db.filters.Filters` and apply :func:`db.filters.event_clause`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine, func, or_, select, true, tuple_
+from sqlalchemy.orm import Session
+
+from db.filters import Filters, event_clause
+from db.models import (
+    ENTITY_TYPES,
+    Entity,
+    Event,
+    Evidence,
+    Mention,
+    Participant,
+    Passage,
+    Phase,
+    Repair,
+    Section,
+    Source,
+)
+
+# --- value objects ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """A source's catalogue entry (no text)."""
+
+    id: str
+    ordinal: int
+    title: str
+    author: str | None
+    kind: str | None
+    language: str | None
+    perspective: str | None
+    format: str
+    repair_count: int
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A source's two texts and the map between their offsets."""
+
+    id: str
+    original: str
+    normalized: str
+    offsets: OffsetMap
+
+
+@dataclass(frozen=True)
+class SectionRow:
+    id: int
+    parent_id: int | None
+    level: int
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    id: str
+    type: str
+    name: str
+    curated: bool
+    mention_count: int
+    event_count: int
+    source_count: int
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: str
+    title: str
+    kind: str
+    earliest: int
+    latest: int
+    precision: str
+    value: str
+
+    @property
+    def date_label(self) -> str:
+        return self.value or date_label(self.earliest, self.latest, self.precision)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A range of a source's normalized text, with what it belongs to."""
+
+    source_id: str
+    start: int
+    end: int
+    owner: str  # the event id (evidence) or entity id (mention)
+    passage_id: int | None = None
+    entity_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Account:
+    """One piece of evidence for an event: what that source says of it."""
+
+    evidence_id: int
+    source_id: str
+    source_title: str
+    passage_id: int
+    start: int
+    end: int
+    text: str
+    date_text: str | None
+    value: str | None
+    numbers: tuple[tuple[str, Any, str], ...]  # (text, value, what)
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    entity_id: str
+    name: str
+    type: str
+    role: str
+    curated: bool
+
+
+@dataclass(frozen=True)
+class EventDetail:
+    id: str
+    title: str
+    kind: str
+    earliest: int
+    latest: int
+    precision: str
+    value: str
+    date_text: str
+    julian: str | None
+    date_inferred: bool
+    date_confidence: float
+    anchor_text: str | None
+    origin: str
+    key_event: bool
+    phase_id: str | None
+    phase_title: str | None
+    conflicts: tuple[Any, ...]
+    accounts: tuple[Account, ...]
+    participants: tuple[ParticipantRow, ...]
+
+    @property
+    def date_label(self) -> str:
+        return self.value or date_label(self.earliest, self.latest, self.precision)
+
+
+@dataclass(frozen=True)
+class EventLinks:
+    """What selecting an event lights up: evidence spans and participant ids."""
+
+    event_id: str
+    evidence: tuple[Span, ...]  # ordered by source ordinal, then offset
+    participants: frozenset[str]
+    places: frozenset[str]
+
+    @property
+    def entities(self) -> frozenset[str]:
+        return self.participants | self.places
+
+
+@dataclass(frozen=True)
+class Counts:
+    events: int
+    events_total: int
+    entities: int
+    sources: int
+    passages: int
+
+
+@dataclass
+class OffsetMap:
+    """Maps offsets between a source's normalized and original texts via its repair rows.
+
+    Outside a repair both texts advance together; an offset inside a repaired
+    span maps to the corresponding edge of the other side's span.
+    """
+
+    repairs: list[tuple[int, int, int, int]] = field(default_factory=list)  # norm s,e, orig s,e
+
+    def __post_init__(self) -> None:
+        self.repairs.sort()
+        self._norm_starts = [r[0] for r in self.repairs]
+        by_orig = sorted(self.repairs, key=lambda r: (r[2], r[3]))
+        self._by_orig = by_orig
+        self._orig_starts = [r[2] for r in by_orig]
+
+    def to_original(self, offset: int, *, end: bool = False) -> int:
+        i = bisect.bisect_right(self._norm_starts, offset) - 1
+        if end:
+            # An end offset equal to a repair's start belongs before that repair.
+            while i >= 0 and self.repairs[i][0] == offset:
+                i -= 1
+        if i < 0:
+            return offset
+        _ns, ne, os_, oe = self.repairs[i]
+        if offset >= ne:
+            return offset - ne + oe
+        return oe if end else os_
+
+    def to_normalized(self, offset: int, *, end: bool = False) -> int:
+        i = bisect.bisect_right(self._orig_starts, offset) - 1
+        if end:
+            while i >= 0 and self._by_orig[i][2] == offset:
+                i -= 1
+        if i < 0:
+            return offset
+        ns, ne, _os, oe = self._by_orig[i]
+        if offset >= oe:
+            return offset - oe + ne
+        return ne if end else ns
+
+
+def date_label(earliest: int, latest: int, precision: str) -> str:
+    """A compact human date for a day-number interval at a precision."""
+    a, b = date.fromordinal(earliest), date.fromordinal(latest)
+    if precision == "year":
+        return str(a.year) if a.year == b.year else f"{a.year}–{b.year}"
+    if precision in ("month", "season", "part_of_month"):
+        fa = a.strftime("%Y-%m")
+        fb = b.strftime("%Y-%m")
+        return fa if fa == fb else f"{fa} – {fb}"
+    if a == b:
+        return a.isoformat()
+    return f"{a.isoformat()} – {b.isoformat()}"
+
+
+# --- sources ----------------------------------------------------------------
+
+
+def sources(engine: Engine) -> list[SourceInfo]:
+    """Every source's catalogue entry, in catalogue order."""
+    with Session(engine) as s:
+        repairs = dict(
+            s.execute(select(Repair.source_id, func.count()).group_by(Repair.source_id)).all()
+        )
+        rows = s.execute(
+            select(
+                Source.id,
+                Source.ordinal,
+                Source.title,
+                Source.author,
+                Source.kind,
+                Source.language,
+                Source.perspective,
+                Source.format,
+            ).order_by(Source.ordinal, Source.id)
+        ).all()
+    return [SourceInfo(*r, repair_count=int(repairs.get(r[0], 0))) for r in rows]
+
+
+def source_text(engine: Engine, source_id: str) -> SourceText:
+    """A source's original and normalized text with the offset map between them."""
+    with Session(engine) as s:
+        row = s.execute(
+            select(Source.original_text, Source.normalized_text).where(Source.id == source_id)
+        ).one()
+        reps = s.execute(
+            select(Repair.norm_start, Repair.norm_end, Repair.orig_start, Repair.orig_end).where(
+                Repair.source_id == source_id
+            )
+        ).all()
+    return SourceText(source_id, row[0], row[1], OffsetMap([(a, b, c, d) for a, b, c, d in reps]))
+
+
+def sections(engine: Engine, source_id: str) -> list[SectionRow]:
+    """A source's section outline in text order (level-0 body sections included)."""
+    with Session(engine) as s:
+        rows = s.execute(
+            select(
+                Section.id,
+                Section.parent_id,
+                Section.level,
+                Section.title,
+                Section.start,
+                Section.end,
+            )
+            .where(Section.source_id == source_id)
+            .order_by(Section.start, Section.ordinal)
+        ).all()
+    return [SectionRow(*r) for r in rows]
+
+
+# --- entities ---------------------------------------------------------------
+
+ENTITY_SORT_KEYS = ("name", "mention_count", "event_count", "source_count")
+
+
+def _entity_scope(filters: Filters | None) -> Any:
+    """Entities taking part in events that pass the filters (None: no restriction).
+
+    The entity filter itself is ignored here, so the pane that sets it can
+    still show (and unselect) every entity.
+    """
+    if filters is None:
+        return None
+    from dataclasses import replace
+
+    f = replace(filters, entities=frozenset(), entities_all=False)
+    if f.is_empty():
+        return None
+    return (
+        select(Participant.entity_id)
+        .join(Event, Event.id == Participant.event_id)
+        .where(event_clause(f))
+    )
+
+
+def entity_type_counts(
+    engine: Engine, filters: Filters | None = None, text: str = ""
+) -> dict[str, int]:
+    """How many entities of each type pass the filters and the name filter."""
+    q = select(Entity.type, func.count()).group_by(Entity.type)
+    q = _entity_where(q, filters, text)
+    with Session(engine) as s:
+        found = {t: int(n) for t, n in s.execute(q).all()}
+    return {
+        t: found[t] for t in (*ENTITY_TYPES, *sorted(set(found) - set(ENTITY_TYPES))) if t in found
+    }
+
+
+def _entity_where(q: Any, filters: Filters | None, text: str) -> Any:
+    scope = _entity_scope(filters)
+    if scope is not None:
+        q = q.where(Entity.id.in_(scope))
+    if text:
+        like = f"%{text}%"
+        q = q.where(or_(Entity.name.ilike(like), Entity.id.ilike(like)))
+    return q
+
+
+def entity_ids(
+    engine: Engine,
+    entity_type: str,
+    filters: Filters | None = None,
+    text: str = "",
+    sort: str = "name",
+    descending: bool = False,
+) -> list[str]:
+    """Ids of one type's entities passing the filters, sorted by a column of ENTITY_SORT_KEYS."""
+    if sort not in ENTITY_SORT_KEYS:
+        raise ValueError(f"unknown sort key {sort!r}")
+    col = getattr(Entity, sort)
+    order = col.desc() if descending else col.asc()
+    q = select(Entity.id).where(Entity.type == entity_type).order_by(order, Entity.id)
+    q = _entity_where(q, filters, text)
+    with Session(engine) as s:
+        return list(s.scalars(q).all())
+
+
+def entity_rows(engine: Engine, ids: Iterable[str]) -> dict[str, EntityRow]:
+    """Display rows for the given entity ids (missing ids are left out)."""
+    wanted = list(dict.fromkeys(ids))
+    out: dict[str, EntityRow] = {}
+    with Session(engine) as s:
+        for i in range(0, len(wanted), 500):
+            rows = s.execute(
+                select(
+                    Entity.id,
+                    Entity.type,
+                    Entity.name,
+                    Entity.curated,
+                    Entity.mention_count,
+                    Entity.event_count,
+                    Entity.source_count,
+                ).where(Entity.id.in_(wanted[i : i + 500]))
+            ).all()
+            for r in rows:
+                out[r[0]] = EntityRow(r[0], r[1], r[2], bool(r[3]), int(r[4]), int(r[5]), int(r[6]))
+    return out
+
+
+def entity_events(
+    engine: Engine, entity_id: str, filters: Filters | None = None, limit: int = 500
+) -> list[EventRow]:
+    """The events an entity takes part in (passing the filters), in date order."""
+    q = (
+        select(
+            Event.id,
+            Event.title,
+            Event.kind,
+            Event.earliest,
+            Event.latest,
+            Event.precision,
+            Event.value,
+        )
+        .where(Event.id.in_(select(Participant.event_id).where(Participant.entity_id == entity_id)))
+        .order_by(Event.earliest, Event.id)
+        .limit(limit)
+    )
+    if filters is not None:
+        q = q.where(event_clause(filters))
+    with Session(engine) as s:
+        return [EventRow(*r) for r in s.execute(q).all()]
+
+
+def entity_mentions(engine: Engine, entity_ids: Iterable[str], source_id: str) -> list[Span]:
+    """Mentions of these entities in one source, in text order."""
+    wanted = sorted(set(entity_ids))
+    if not wanted:
+        return []
+    with Session(engine) as s:
+        rows = s.execute(
+            select(Mention.entity_id, Mention.start, Mention.end, Mention.passage_id, Entity.type)
+            .join(Entity, Entity.id == Mention.entity_id)
+            .where(Mention.source_id == source_id, Mention.entity_id.in_(wanted))
+            .order_by(Mention.start)
+        ).all()
+    return [Span(source_id, st, en, eid, pid, et) for eid, st, en, pid, et in rows]
+
+
+def entity_mention_sources(engine: Engine, entity_id: str) -> list[tuple[str, int]]:
+    """(source id, first mention offset) for each source mentioning the entity, in catalogue order."""
+    with Session(engine) as s:
+        rows = s.execute(
+            select(Mention.source_id, func.min(Mention.start))
+            .join(Source, Source.id == Mention.source_id)
+            .where(Mention.entity_id == entity_id)
+            .group_by(Mention.source_id)
+            .order_by(func.min(Source.ordinal))
+        ).all()
+    return [(sid, int(st)) for sid, st in rows]
+
+
+def mention_at(engine: Engine, source_id: str, offset: int) -> str | None:
+    """The entity mentioned at a character offset of a source, if any."""
+    with Session(engine) as s:
+        row = s.execute(
+            select(Mention.entity_id)
+            .where(
+                Mention.source_id == source_id,
+                Mention.start <= offset,
+                Mention.start >= offset - 200,  # keeps the index range scan short
+                Mention.end > offset,
+            )
+            .order_by(Mention.start.desc())
+            .limit(1)
+        ).first()
+    return None if row is None else str(row[0])
+
+
+# --- events -----------------------------------------------------------------
+
+
+def _event_row_cols() -> tuple[Any, ...]:
+    return (
+        Event.id,
+        Event.title,
+        Event.kind,
+        Event.earliest,
+        Event.latest,
+        Event.precision,
+        Event.value,
+    )
+
+
+def event_rows(engine: Engine, ids: Sequence[str]) -> dict[str, EventRow]:
+    with Session(engine) as s:
+        rows = s.execute(select(*_event_row_cols()).where(Event.id.in_(list(ids)))).all()
+    return {r[0]: EventRow(*r) for r in rows}
+
+
+def event_detail(engine: Engine, event_id: str) -> EventDetail | None:
+    """Everything the event-detail pane shows for one event."""
+    with Session(engine) as s:
+        ev = s.execute(
+            select(
+                Event.id,
+                Event.title,
+                Event.kind,
+                Event.earliest,
+                Event.latest,
+                Event.precision,
+                Event.value,
+                Event.date_text,
+                Event.julian,
+                Event.date_inferred,
+                Event.date_confidence,
+                Event.anchor_text,
+                Event.origin,
+                Event.key_event,
+                Event.phase_id,
+                Phase.title,
+                Event.conflicts,
+            )
+            .outerjoin(Phase, Phase.id == Event.phase_id)
+            .where(Event.id == event_id)
+        ).first()
+        if ev is None:
+            return None
+        acc = s.execute(
+            select(
+                Evidence.id,
+                Evidence.source_id,
+                Source.title,
+                Evidence.passage_id,
+                Evidence.start,
+                Evidence.end,
+                Evidence.text,
+                Evidence.date_text,
+                Evidence.value,
+                Evidence.numbers,
+            )
+            .join(Source, Source.id == Evidence.source_id)
+            .where(Evidence.event_id == event_id)
+            .order_by(Source.ordinal, Evidence.start)
+        ).all()
+        parts = s.execute(
+            select(
+                Participant.entity_id, Entity.name, Entity.type, Participant.role, Entity.curated
+            )
+            .join(Entity, Entity.id == Participant.entity_id)
+            .where(Participant.event_id == event_id)
+            .order_by(Participant.role == "place", Entity.name)
+        ).all()
+    accounts = tuple(
+        Account(
+            a[0],
+            a[1],
+            a[2],
+            a[3],
+            a[4],
+            a[5],
+            a[6],
+            a[7],
+            a[8],
+            tuple(
+                (str(n.get("text", "")), n.get("value"), str(n.get("what", "")))
+                for n in (a[9] or [])
+                if isinstance(n, dict)
+            ),
+        )
+        for a in acc
+    )
+    participants = tuple(ParticipantRow(p[0], p[1], p[2], p[3], bool(p[4])) for p in parts)
+    return EventDetail(
+        *ev[:9],
+        date_inferred=bool(ev[9]),
+        date_confidence=float(ev[10]),
+        anchor_text=ev[11],
+        origin=ev[12],
+        key_event=bool(ev[13]),
+        phase_id=ev[14],
+        phase_title=ev[15],
+        conflicts=tuple(ev[16] or ()),
+        accounts=accounts,
+        participants=participants,
+    )
+
+
+def event_links(engine: Engine, event_id: str) -> EventLinks:
+    """The evidence spans and participant/place ids of an event."""
+    with Session(engine) as s:
+        ev = s.execute(
+            select(Evidence.source_id, Evidence.start, Evidence.end, Evidence.passage_id)
+            .join(Source, Source.id == Evidence.source_id)
+            .where(Evidence.event_id == event_id)
+            .order_by(Source.ordinal, Evidence.start)
+        ).all()
+        parts = s.execute(
+            select(Participant.entity_id, Participant.role).where(Participant.event_id == event_id)
+        ).all()
+    spans = tuple(Span(sid, st, en, event_id, pid) for sid, st, en, pid in ev)
+    places = frozenset(e for e, role in parts if role == "place")
+    people = frozenset(e for e, role in parts if role != "place")
+    return EventLinks(event_id, spans, people, places)
+
+
+def events_at(
+    engine: Engine, source_id: str, offset: int, filters: Filters | None = None
+) -> list[EventRow]:
+    """Events (passing the filters) with an evidence span covering an offset of a source."""
+    q = (
+        select(*_event_row_cols())
+        .join(Evidence, Evidence.event_id == Event.id)
+        .where(
+            Evidence.source_id == source_id,
+            Evidence.start <= offset,
+            Evidence.end > offset,
+        )
+        .distinct()
+        .order_by(Event.earliest, Event.id)
+    )
+    if filters is not None and not filters.is_empty():
+        q = q.where(event_clause(filters))
+    with Session(engine) as s:
+        rows = s.execute(q).all()
+    return [EventRow(*r) for r in rows]
+
+
+def evidence_in_source(
+    engine: Engine, source_id: str, filters: Filters | None = None
+) -> list[Span]:
+    """Every evidence span in one source (of events passing the filters), in text order."""
+    q = (
+        select(Evidence.start, Evidence.end, Evidence.event_id, Evidence.passage_id)
+        .where(Evidence.source_id == source_id)
+        .order_by(Evidence.start)
+    )
+    if filters is not None and not filters.is_empty():
+        q = q.join(Event, Event.id == Evidence.event_id).where(event_clause(filters))
+    with Session(engine) as s:
+        return [Span(source_id, st, en, eid, pid) for st, en, eid, pid in s.execute(q).all()]
+
+
+def adjacent_event(
+    engine: Engine, event_id: str | None, step: int, filters: Filters | None = None
+) -> str | None:
+    """The event before (step < 0) or after (step > 0) one in date order, passing the filters.
+
+    With no current event, the first (or last) one.
+    """
+    clause = event_clause(filters or Filters())
+    key = tuple_(Event.earliest, Event.id)
+    with Session(engine) as s:
+        q = select(Event.id).where(clause)
+        if event_id is not None:
+            cur = s.execute(select(Event.earliest, Event.id).where(Event.id == event_id)).first()
+            if cur is not None:
+                bound = tuple_(*cur)
+                q = q.where(key > bound if step > 0 else key < bound)
+        if step > 0:
+            q = q.order_by(Event.earliest, Event.id)
+        else:
+            q = q.order_by(Event.earliest.desc(), Event.id.desc())
+        row = s.execute(q.limit(1)).first()
+    return None if row is None else str(row[0])
+
+
+def showcase_event(engine: Engine) -> str | None:
+    """A good event to open on: the first key event with evidence, else any event with evidence."""
+    has_evidence = select(Evidence.id).where(Evidence.event_id == Event.id).exists()
+    with Session(engine) as s:
+        for extra in (Event.key_event.is_(True), true()):
+            row = s.execute(
+                select(Event.id)
+                .where(has_evidence, extra)
+                .order_by(Event.earliest, Event.id)
+                .limit(1)
+            ).first()
+            if row is not None:
+                return str(row[0])
+    return None
+
+
+def counts(engine: Engine, filters: Filters | None = None) -> Counts:
+    """Totals for the status bar; ``events`` passes the filters, ``events_total`` does not."""
+    with Session(engine) as s:
+        total = int(s.scalar(select(func.count()).select_from(Event)) or 0)
+        if filters is None or filters.is_empty():
+            shown = total
+        else:
+            shown = int(
+                s.scalar(select(func.count()).select_from(Event).where(event_clause(filters))) or 0
+            )
+        ents = int(s.scalar(select(func.count()).select_from(Entity)) or 0)
+        srcs = int(s.scalar(select(func.count()).select_from(Source)) or 0)
+        pas = int(s.scalar(select(func.count()).select_from(Passage)) or 0)
+    return Counts(shown, total, ents, srcs, pas)
+
+
+def passage_at(engine: Engine, source_id: str, offset: int) -> int | None:
+    """The passage containing a character offset of a source."""
+    with Session(engine) as s:
+        row = s.execute(
+            select(Passage.id)
+            .where(Passage.source_id == source_id, Passage.start <= offset)
+            .order_by(Passage.start.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            return None
+        pid = int(row[0])
+        end = s.scalar(select(Passage.end).where(Passage.id == pid))
+    return pid if end is not None and offset < end else None
+
+
+def passage_location(engine: Engine, passage_id: int) -> tuple[str, int, int] | None:
+    """(source id, start, end) of a passage."""
+    with Session(engine) as s:
+        row = s.execute(
+            select(Passage.source_id, Passage.start, Passage.end).where(Passage.id == passage_id)
+        ).first()
+    return None if row is None else (str(row[0]), int(row[1]), int(row[2]))
