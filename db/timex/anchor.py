@@ -40,6 +40,10 @@ class _Ref:
 
 
 _PASSING_BEFORE = re.compile(r"(?:\bof|\bthe|\bThe|\(|’s|'s)\s?\Z")
+# "the night of 17 March" is the narrative's date, not a passing mention.
+_TIME_OF = re.compile(
+    r"\b(?:night|morning|evening|afternoon|dawn|eve|day|date|midday|noon)\sof\s\Z"
+)
 _YEAR_ADVERBIAL = re.compile(
     r"(?:\b(?:[Ii]n|[Bb]y|[Uu]ntil|[Dd]uring|[Tt]hroughout|[Tt]hrough|[Ff]rom|[Bb]efore"
     r"|[Aa]fter|[Ee]nding|[Tt]ill))\s\Z"
@@ -71,24 +75,31 @@ def _precision_of(p: Point) -> str:
 
 
 _ORDER = ("day", "part_of_month", "month", "season", "year", "decade", "century")
+_PAST_PERFECT = re.compile(r"\bhad\b")
 _SENTENCE_START = re.compile(r"(?:[.!?:;][\"”’')\]]*\s+|\n)(?=[^.!?:;\n]*\Z)")
 
 
-def _opens_sentence(text: str, pos: int) -> bool:
-    """At most three words between the start of the sentence and ``pos``."""
+def _sentence_start(text: str, pos: int) -> int:
     lo = max(0, pos - 300)
     m = _SENTENCE_START.search(text, lo, pos)
-    begin = m.end() if m else lo if lo > 0 else 0
-    return len(text[begin:pos].split()) <= 3
+    return m.end() if m else lo
 
 
-def _is_flashback(text: str, m: Mention, tx: TimeExpr, ref: _Ref | None) -> bool:
-    """A coarser date before the reference, mid-sentence: "who had fled in the summer of 1918"."""
+def _is_flashback(text: str, m: Mention, tx: TimeExpr, ref: _Ref | None, block: Block) -> bool:
+    """A coarser date before the reference, told in passing: "who had fled in the summer of 1918".
+
+    It opens no sentence ("In June 1918, ..." restarts the narrative), and either is
+    past perfect or does not stand in the paragraph's first sentence (which often
+    sets a new scene: "The first British attempt dates back to the summer of 1918").
+    """
     if ref is None or tx.latest is None or tx.latest >= ref.r.earliest:
         return False
     if _ORDER.index(tx.precision) <= _ORDER.index(ref.r.precision):
         return False
-    return not _opens_sentence(text, m.start)
+    begin = max(_sentence_start(text, m.start), block.start)
+    if len(text[begin : m.start].split()) <= 3:
+        return False
+    return begin > block.start or _PAST_PERFECT.search(text, begin, m.start) is not None
 
 
 def _moves_reference(text: str, m: Mention, block: Block) -> bool:
@@ -104,7 +115,7 @@ def _moves_reference(text: str, m: Mention, block: Block) -> bool:
     if isinstance(spec, Shift):
         return True
     before = text[max(0, m.start - 6) : m.start]
-    if _PASSING_BEFORE.search(before):
+    if _PASSING_BEFORE.search(before) and not _TIME_OF.search(text, max(0, m.start - 24), m.start):
         return False
     if isinstance(spec, Point) and spec.grain == "year" and spec.part is None:
         return _YEAR_ADVERBIAL.search(text, max(0, m.start - 12), m.start) is not None
@@ -145,13 +156,18 @@ def _shift(spec: Shift, ref: _Ref, same_block: bool) -> tuple[Resolved, float] |
     if unit == "time":
         return (r, 0.5) if same_block else None
     if unit in ("day", "week"):
+        days = round(n * (7 if unit == "week" else 1))
+        if r.precision == "part_of_month" and days != 0:
+            # "Three weeks later" after "early September": the whole interval moves.
+            lo, hi = r.earliest + days, r.latest + days
+            va, vb = date.fromordinal(lo).isoformat(), date.fromordinal(hi).isoformat()
+            return Resolved(lo, hi, va, vb, "part_of_month"), conf - 0.1
         if r.precision != "day":
             return None
         if n == 0:
             if r.earliest != r.latest:
                 return None
             return r, conf
-        days = round(n * (7 if unit == "week" else 1))
         d = r.latest + days if days > 0 else r.earliest + days
         v = date.fromordinal(d).isoformat()
         return Resolved(d, d, v, v, "day"), conf
@@ -262,7 +278,7 @@ def resolve(text: str, mentions: list[Mention], blocks: list[Block]) -> list[Tim
             and tx.latest is not None
             and tx.value is not None
             and _moves_reference(text, m, block)
-            and not (block.kind != "heading" and _is_flashback(text, m, tx, ref))
+            and not (block.kind != "heading" and _is_flashback(text, m, tx, ref, block))
         ):
             ref = _Ref(
                 Resolved(tx.earliest, tx.latest, *_split_value(tx.value), tx.precision),

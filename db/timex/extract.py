@@ -148,7 +148,7 @@ _COUNT_NOUNS = frozenset(
     ]
 )
 _QUANTIFIERS = re.compile(
-    r"(?:about|approximately|around|over|nearly|almost|some|than|up\sto|of\sthe|No\.|p\.|pp\.|\$|#)\s?\Z"
+    r"(?:about|approximately|around|over|nearly|almost|some|than|up\sto|No\.|p\.|pp\.|\$|#)\s?\Z"
 )
 _RANGE_PREFIX = re.compile(r"(?:[Bb]etween|[Ff]rom)\s\Z")
 
@@ -464,6 +464,7 @@ _REL_UNITS = {
     "afternoon": "day",
     "evening": "day",
     "night": "day",
+    "date": "day",
     "week": "week",
     "month": "month",
     "year": "year",
@@ -475,7 +476,7 @@ def _rel_next(m: re.Match[str], text: str, era: Era) -> Mention | None:
 
 
 def _rel_that(m: re.Match[str], text: str, era: Era) -> Mention | None:
-    return Mention(m.start(), m.end(), Shift(0, m["u"]))
+    return Mention(m.start(), m.end(), Shift(0, _REL_UNITS[m["u"]]))
 
 
 def _rel_after(m: re.Match[str], text: str, era: Era) -> Mention | None:
@@ -484,7 +485,7 @@ def _rel_after(m: re.Match[str], text: str, era: Era) -> Mention | None:
 
 def _rel_amount(m: re.Match[str], text: str, era: Era) -> Mention | None:
     n = _amount(m["n"])
-    if n is not None and m["half"]:
+    if n is not None and (m["half"] or m["half2"]):
         n += 0.5
     unit = m["u"].rstrip("s")
     sign = -1 if m["w"] in ("earlier", "before", "ago") else 1
@@ -502,7 +503,7 @@ def _month_of_year(m: re.Match[str], text: str, era: Era) -> Mention | None:
 
 def _duration(m: re.Match[str], text: str, era: Era) -> Mention | None:
     n = _amount(m["n"])
-    if n is not None and m["half"]:
+    if n is not None and (m["half"] or m["half2"]):
         n += 0.5
     return Mention(m.start(), m.end(), Length(n, m["u"].rstrip("s")))
 
@@ -586,10 +587,14 @@ _PATTERNS: list[tuple[str, str, Handler]] = [
     (
         "rel_next",
         r"\b[Tt]he\s(?P<w>next|following|previous|preceding|same)\s"
-        r"(?P<u>day|morning|afternoon|evening|night|week|month|year)\b",
+        r"(?P<u>day|morning|afternoon|evening|night|week|month|year|date)\b",
         _rel_next,
     ),
-    ("rel_that", r"\b(?:[Tt]hat|[Tt]his)\s(?P<u>day|month|year)\b(?!['’]s)", _rel_that),
+    (
+        "rel_that",
+        r"\b(?:[Tt]hat|[Tt]his)\s(?P<u>day|month|year|night|morning|evening|afternoon)\b(?!['’]s)",
+        _rel_that,
+    ),
     (
         "rel_after",
         r"\b[Tt]he\s(?P<u>day|week|month|year)\s(?P<w>after|before)(?=\s?[,.;)]|\s(?:on|in)\s)",
@@ -597,13 +602,13 @@ _PATTERNS: list[tuple[str, str, Handler]] = [
     ),
     (
         "rel_amount",
-        rf"(?<![\w-])(?P<n>{NUM})(?P<half>\sand\sa\shalf)?\s(?P<u>{UNIT})\s"
+        rf"(?<![\w-])(?P<n>{NUM})(?P<half>\sand\sa\shalf)?\s(?P<u>{UNIT})(?P<half2>\sand\sa\shalf)?\s"
         r"(?P<w>later|earlier|afterwards?(?=\s?[,.;])|before(?=\s?[,.;])|ago)\b",
         _rel_amount,
     ),
     (
         "rel_time",
-        r"\b(?:[Aa]t\s(?:the\ssame|that|this)\stime|[Bb]y\s(?:this|that)\stime)\b",
+        r"\b(?:[Aa]t\s(?:the\ssame|that|this)\stime|(?:[Bb]y|[Aa]round)\s(?:this|that)\stime)\b",
         _rel_time,
     ),
     (
@@ -613,7 +618,8 @@ _PATTERNS: list[tuple[str, str, Handler]] = [
     ),
     (
         "duration",
-        rf"(?<![\w-])(?P<n>{NUM})(?P<half>[\s-]and[\s-]a[\s-]half)?[\s-](?P<u>{UNIT})(?![\w-])",
+        rf"(?<![\w-])(?P<n>{NUM})(?P<half>[\s-]and[\s-]a[\s-]half)?[\s-](?P<u>{UNIT})"
+        r"(?P<half2>\sand\sa\shalf)?(?:-long)?(?![\w-])",
         _duration,
     ),
 ]
