@@ -152,10 +152,9 @@ def parse_query(raw: str) -> Query:
     saw_syntax = False
     for i, part in enumerate(parts):
         if i % 2 == 1:  # inside quotes
+            # Quoted: exact words in this order (no prefix matching).
             toks = tuple(t for _s, _e, t in tokenize(part))
-            if len(toks) == 1:
-                terms.append(Term(toks))
-            elif toks:
+            if toks:
                 terms.append(Term(toks, phrase=True))
             continue
         for m in _TOKEN.finditer(part):
@@ -210,6 +209,7 @@ class Hit:
             "snippet": self.snippet,
             "highlighted": self.marked("**", "**"),
             "spans": [list(s) for s in self.spans],
+            "title_spans": [list(s) for s in self.title_spans],
             "score": round(self.score, 3),
         }
         if self.kind == "passage":
@@ -559,15 +559,16 @@ def _search_events(
             for eid, title, kind, value in con.execute(base.where(Event.id.in_(ids))):
                 if str(eid) in scored:
                     continue
+                # Involving an entity the query names ranks above a mere prefix in a title.
                 scored[str(eid)] = (
-                    1.0,
+                    5.5,
                     Hit(
                         "event",
                         str(eid),
                         str(title),
                         f"{value} · {kind}",
                         (),
-                        1.0,
+                        5.5,
                         detail=f"{value} · {kind}",
                     ),
                 )
@@ -666,12 +667,14 @@ def _search_passages(
     more = len(rows) >= cap
     # Rank every candidate cheaply on its folded text; cut snippets for the winners only.
     scorer = _Scorer(q.terms)
+    alias_scorer = _Scorer([Term(p, phrase=True) for p in alias_phrases])
     ranked: list[tuple[float, int, Any]] = []
     for row in rows:
         body = str(row[5])
         score = (
             scorer.score(fold(body))
-            + (2.0 if int(row[0]) in mentioned else 0.0)
+            # Naming an entity the query names (by mention or any alias) counts as a whole match.
+            + (4.0 if int(row[0]) in mentioned or alias_scorer.score(fold(body)) else 0.0)
             + (1.0 if row[4] == "heading" else 0.0)
             - 0.002 * len(body)
         )

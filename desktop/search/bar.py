@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Sig
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -119,6 +120,9 @@ class SearchBar(QWidget):
         self.line_edit.returnPressed.connect(self._on_line_edit_return_pressed)
         self.line_edit.installEventFilter(self)
         selection.filtersChanged.connect(self._on_selection_filters_changed)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_app_focus_changed)
 
         for keys in (QKeySequence("Ctrl+K"), QKeySequence(QKeySequence.StandardKey.Find)):
             shortcut = QShortcut(keys, self)
@@ -227,13 +231,6 @@ class SearchBar(QWidget):
             if key == Qt.Key.Key_Escape and self.popup.isVisible():
                 self.popup.hide()
                 return True
-        if (
-            watched is self.line_edit
-            and event.type() == QEvent.Type.FocusOut
-            # Clicking a result may move focus to the popup window; that click must still land.
-            and not self.popup.underMouse()
-        ):
-            self.popup.hide()
         return super().eventFilter(watched, event)
 
     @Slot(str)
@@ -263,6 +260,15 @@ class SearchBar(QWidget):
         hit = self.model.hit(index)
         if hit is not None:
             self.activate(hit)
+
+    @Slot(QWidget, QWidget)
+    def _on_app_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        # Focus moving to another widget closes the list. Focus going nowhere (the popup
+        # window being activated by a click, the app losing focus) keeps it open, so a
+        # click on a result still lands.
+        if new is None or new is self.line_edit or self.popup.isAncestorOf(new):
+            return
+        self.popup.hide()
 
     @Slot(object, object)
     def _on_selection_filters_changed(self, _filters: Filters, _previous: Filters) -> None:
