@@ -229,6 +229,24 @@ def content_tokens(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+_TIME_NOUNS = frozenset(
+    [
+        "summer",
+        "spring",
+        "autumn",
+        "fall",
+        "winter",
+        "end",
+        "beginning",
+        "middle",
+        "start",
+        "half",
+        "part",
+        "course",
+    ]
+)
+
+
 def _is_event_date(d: DateRef, passage: PassageData) -> bool:
     if d.precision not in EVENT_PRECISIONS or d.earliest is None:
         return False
@@ -242,7 +260,19 @@ def _is_event_date(d: DateRef, passage: PassageData) -> bool:
             return False
         if _ADJECTIVAL_YEAR.match(after) and not re.search(r"\b(?:in|by|during)\s*$", before):
             return False
+        # "the borders of 1914", "the events of 1905": a year qualifying a noun.
+        m = re.search(r"\b(\w+)\s+of\s*$", before)
+        if m is not None and m.group(1).lower() not in _TIME_NOUNS:
+            return False
     return True
+
+
+# A finite verb: a past-tense form or a common irregular one (not an adjective like "armed").
+_FINITE = re.compile(
+    r"\b(?:was|were|had|has|is|are|took|began|fell|rose|broke|fought|sent|met|left|led|held|"
+    r"gave|came|went|made|drove|withdrew|won|became|lost|brought|struck|swept|ran|"
+    r"[a-z]{3,}(?:ed|ied))\b(?<!\barmed)(?<!\bunited)(?<!\bnamed)(?<!\bbased)(?<!\bdated)"
+)
 
 
 def _clauses(passage: PassageData, dates: list[DateRef]) -> list[tuple[int, int, DateRef]]:
@@ -257,14 +287,26 @@ def _clauses(passage: PassageData, dates: list[DateRef]) -> list[tuple[int, int,
             # Look back from the next date for a clause break; the next clause starts there.
             best = -1
             for m in re.finditer(r";|,|\band\b|\bbut\b|\bwhile\b|\bthen\b", between):
-                best = m.start()
+                # A break right after the date ("By March 24, ...") opens its clause's body.
+                if len(between[: m.start()].split()) >= 2:
+                    best = m.start()
             end = d.end + best if best >= 0 else nxt.start
             # Back off further to the start of the sentence-initial phrase of the next clause.
             spans.append((cut, end, d))
             cut = end
         else:
             spans.append((cut, passage.end, d))
-    return spans
+    # A span without a verb of its own ("On 28 November, blaming Armenia for the
+    # invasions of ... on 20 November") is the lead-in of the next one: the two are one
+    # clause, dated by the first date (the fronted one).
+    merged: list[tuple[int, int, DateRef]] = []
+    for span in spans:
+        if merged and not _FINITE.search(text[merged[-1][0] - base : merged[-1][1] - base]):
+            s0, _e0, d0 = merged[-1]
+            merged[-1] = (s0, span[1], d0)
+        else:
+            merged.append(span)
+    return merged
 
 
 def _roles(

@@ -81,13 +81,22 @@ def classify(clause: str) -> tuple[str, int]:
 def _classify(clause: str) -> tuple[str, int]:
     best = len(KIND_ORDER)
     pos = -1
+    ceasefire_at = -1
+    treaty_word = False
     for m in ANY_KIND.finditer(clause):
         kind = m.lastgroup
         if kind is None:
             continue
+        if kind == "ceasefire" and ceasefire_at < 0:
+            ceasefire_at = m.start()
+        if kind == "treaty" and re.search(r"treat|peace", m.group(0), re.IGNORECASE):
+            treaty_word = True
         rank = KIND_ORDER.index(kind)
         if rank < best:
             best, pos = rank, m.start()
+    if best == 0 and ceasefire_at >= 0 and not treaty_word:
+        # "a ceasefire agreement was signed": the agreement is a ceasefire.
+        return "ceasefire", ceasefire_at
     if best == len(KIND_ORDER):
         return "other", -1
     return KIND_ORDER[best], pos

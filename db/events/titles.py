@@ -192,7 +192,8 @@ _EMPTY_LEAD = re.compile(
     r"^(?:(?:and|but|then|while|so|also|on|in|at|by|from|of|the|night|morning|evening|afternoon|"
     r"dawn|midnight|between|until|till|since|during|around|about|early|late|mid|beginning|end|"
     r"middle|same|day|that|this|after|before|as|of|a|an|later|earlier|following|next|"
-    r"however|meanwhile|finally|subsequently|consequently|eventually|only|just)\b[\s,.-]*)+",
+    r"however|meanwhile|finally|subsequently|consequently|eventually|only|just|where|when|who|"
+    r"which|whereas|onward|onwards|time|were|was|reality|is as follows|as follows|to)\b[\s,.-]*)+",
     re.IGNORECASE,
 )
 _TAIL_CUT = re.compile(
@@ -279,7 +280,14 @@ _TRAILING = frozenset(
 )
 
 
+_OFFSET_LEAD = re.compile(
+    r"^(?:\w+\s+){0,3}(?:days?|weeks?|months?|years?)\s+(?:after|later|before|earlier)\b[^,]{0,80},\s*",
+    re.IGNORECASE,
+)
+
+
 def _strip_lead(s: str) -> str:
+    s = _OFFSET_LEAD.sub("", s)
     for _ in range(6):
         s = _EMPTY_LEAD.sub("", s).lstrip(" ,;:.-–—")
         if not s:
@@ -416,7 +424,10 @@ def make_title(
     else:
         text = clause
     title = headline(text)
-    if len(title.split()) < 2 and prev_clause:
+    words = title.split()
+    if prev_clause and (
+        len(words) < 2 or (len(words) < 3 and not any(w.lower() in _VERB_FORMS for w in words))
+    ):
         # An elliptical clause ("and on October 30, Kars"): the previous clause's
         # actor and verb with this clause's object.
         prev = headline(_remove_dates(prev_clause))
