@@ -121,7 +121,38 @@ ACTOR_NOUNS = frozenset(
 
 _ADJ_TAIL = re.compile(
     r"(?:(?:\s*[-–—/]\s*|\s+and\s+|\s*,\s*|\s+or\s+)[A-Z][\w'’]*)*"
-    r"[ \t]+([a-z][a-z\-]*)(?:[ \t]+([a-z][a-z\-]*))?"
+    r"[ \t]+([A-Za-z][a-z\-]*)(?:[ \t]+([a-z][a-z\-]*))?"
+)
+
+
+_NEXT_TOKEN = re.compile(r"[ \t]*(\w+|[^\w\s])")
+_FUNCTION_WORDS = frozenset(
+    [
+        "to",
+        "had",
+        "has",
+        "have",
+        "was",
+        "were",
+        "did",
+        "in",
+        "at",
+        "on",
+        "from",
+        "with",
+        "by",
+        "who",
+        "which",
+        "that",
+        "also",
+        "then",
+        "would",
+        "could",
+        "for",
+        "as",
+        "still",
+        "now",
+    ]
 )
 
 
@@ -210,9 +241,14 @@ class Recognizer:
                 before = text[start - 1]
                 if before.isalnum():
                     continue
-                # "pro-Russian", "anti-Armenian": a prefix, not a mention.
-                if before == "-" and start > 1 and text[start - 2].islower():
-                    continue
+                # "pro-Russian", "anti-Armenian": after a lower-case prefix, not a
+                # mention ("Armenian-Azerbaijani" and "Kurdo-Tatar" are).
+                if before == "-" and start > 1 and text[start - 2].isalpha():
+                    w = start - 2
+                    while w > 0 and text[w - 1].isalpha():
+                        w -= 1
+                    if text[w].islower():
+                        continue
             end = last + 1
             if (
                 end < n
@@ -259,7 +295,7 @@ class Recognizer:
                 entity_id, method = self._resolve(sp.candidates, last_seen, text, start, end)
             participant = True
             if sp.adjective:
-                participant = self._acts(text, end)
+                participant = self._acts(text, start, end)
             out.append(Found(start, end, entity_id, method, participant))
         return out
 
@@ -285,8 +321,19 @@ class Recognizer:
         return candidates[0], "gazetteer"
 
     @staticmethod
-    def _acts(text: str, end: int) -> bool:
+    def _acts(text: str, start: int, end: int) -> bool:
+        """Does the adjective at text[start:end] stand for the state or people acting?"""
+        if text.startswith(("'s", "’s"), end):
+            return True  # "the Soviet's 11th Army": a noun
         m = _ADJ_TAIL.match(text, end)
-        if m is None:
-            return False
-        return m.group(1) in ACTOR_NOUNS or (m.group(2) or "") in ACTOR_NOUNS
+        if m is not None and (
+            m.group(1).lower() in ACTOR_NOUNS or (m.group(2) or "") in ACTOR_NOUNS
+        ):
+            return True
+        # "ordered by the British to ...": the adjective used as a noun.
+        if text[max(0, start - 4) : start] in ("the ", "The "):
+            nxt = _NEXT_TOKEN.match(text, end)
+            return nxt is not None and (
+                not nxt.group(1)[0].isalnum() or nxt.group(1) in _FUNCTION_WORDS
+            )
+        return False

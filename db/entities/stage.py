@@ -23,6 +23,7 @@ from db.models import Alias, Entity, Fact, Mention
 
 if TYPE_CHECKING:
     from db.build import BuildContext, PassageRow
+    from db.ingest import ParsedDocument
 
 
 @dataclass(frozen=True)
@@ -50,19 +51,20 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "name"
 
 
+def section_starts(doc: ParsedDocument) -> list[int]:
+    """Where each heading-delimited section begins: a shared surname is resolved
+    from names met earlier in its own section only."""
+    return sorted({sec.start for sec in doc.sections[1:]})
+
+
 def recognize_document(
-    recognizer: Recognizer, text: str, passages: list[PassageRow], source_id: str
+    recognizer: Recognizer, doc: ParsedDocument, passages: list[PassageRow], source_id: str
 ) -> list[MentionRecord]:
     """Gazetteer mentions of one document, each tied to the passage that holds it."""
+    text = doc.normalized
     starts = [p.start for p in passages]
-    section_starts: list[int] = []
-    previous_section = None
-    for p in passages:
-        if p.section_id != previous_section:
-            section_starts.append(p.start)
-            previous_section = p.section_id
     out: list[MentionRecord] = []
-    for f in recognizer.find(text, section_starts[1:]):
+    for f in recognizer.find(text, section_starts(doc)):
         i = bisect_right(starts, f.start) - 1
         if i < 0 or f.end > passages[i].end:
             continue  # outside every passage (markup residue): nothing to point at
@@ -94,7 +96,7 @@ def run(ctx: BuildContext) -> None:
     discovered: dict[str, list[tuple[str, int, int, int, str]]] = defaultdict(list)
     for source_id, doc in ctx.documents:
         passages = ctx.passages.get(source_id, [])
-        found = recognize_document(recognizer, doc.normalized, passages, source_id)
+        found = recognize_document(recognizer, doc, passages, source_id)
         covered = bytearray(len(doc.normalized))
         for m in found:
             covered[m.start : m.end] = b"\x01" * (m.end - m.start)
