@@ -24,9 +24,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, and_, exists, func, not_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from db.models import Entity, Event, Evidence, Mention, Participant, Passage, Phase, Source
+
+_Ev = aliased(Evidence)
+_Pa = aliased(Participant)
 
 #: Review status of an event the workspace has no annotation for.
 UNREVIEWED = "unreviewed"
@@ -139,6 +142,8 @@ def event_clause(
     workspace database, not beside the events); only the review-status filter
     reads it.
     """
+    # Subqueries use aliases so that, nested in a query that itself reads evidence or
+    # participants (passage_clause, entity_clause), they never correlate to its rows.
     parts: list[ColumnElement[bool]] = []
     if filters.earliest is not None:
         parts.append(Event.latest >= filters.earliest)
@@ -151,8 +156,8 @@ def event_clause(
     if filters.sources:
         parts.append(
             exists(
-                select(Evidence.id).where(
-                    Evidence.event_id == Event.id, Evidence.source_id.in_(sorted(filters.sources))
+                select(_Ev.id).where(
+                    _Ev.event_id == Event.id, _Ev.source_id.in_(sorted(filters.sources))
                 )
             )
         )
@@ -160,19 +165,15 @@ def event_clause(
         wanted = sorted(filters.entities)
         if filters.entities_all:
             n = (
-                select(func.count(func.distinct(Participant.entity_id)))
-                .where(Participant.event_id == Event.id, Participant.entity_id.in_(wanted))
+                select(func.count(func.distinct(_Pa.entity_id)))
+                .where(_Pa.event_id == Event.id, _Pa.entity_id.in_(wanted))
                 .correlate(Event)
                 .scalar_subquery()
             )
             parts.append(n == len(wanted))
         else:
             parts.append(
-                exists(
-                    select(Participant.id).where(
-                        Participant.event_id == Event.id, Participant.entity_id.in_(wanted)
-                    )
-                )
+                exists(select(_Pa.id).where(_Pa.event_id == Event.id, _Pa.entity_id.in_(wanted)))
             )
     if filters.review_statuses:
         parts.append(_review_clause(filters.review_statuses, review))
