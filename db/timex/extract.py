@@ -39,11 +39,15 @@ MONTH_NUMBERS = {
     for name in names
 }
 _FULL = "January|February|March|April|May|June|July|August|September|October|November|December"
-_ABBR = "Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
-MON = rf"(?:(?:{_FULL})|(?:{_ABBR})\.?)(?![a-z])"
+_ABBR = r"Sept\.?|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?"
+# Every pattern starts with a month name, a digit or a literal keyword: the regex engine
+# then skips ahead to those characters instead of trying the pattern at every position.
+MON = rf"(?:{_FULL}|{_ABBR})(?![a-z])"
 FULL = rf"(?:{_FULL})(?![a-z])"
 DAY = r"(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?(?![0-9]|,[0-9]{3})"
+DAY0 = r"[0-9]{1,2}(?:st|nd|rd|th)?(?![0-9]|,[0-9]{3})"  # leading: checked by the handler
 YEAR = r"(?<![0-9,.])(?:1[0-9]{3}|20[0-9]{2})(?![0-9]|,[0-9]{3}|\.[0-9])"
+YEAR0 = r"(?:1[0-9]{3}|20[0-9]{2})(?![0-9]|,[0-9]{3}|\.[0-9])"
 DASH = r"\s?[–—‒-]\s?"
 SEP = rf"(?:{DASH}|\s(?:and|to|until|till|through)\s)"
 OLDNEW = r"(?:(?:old|new|Old|New)\s(?:calendar|style|Style)|[ON]\.\s?S\.|[on]\.s\.)"
@@ -83,6 +87,19 @@ NUM = (
     r"|[Nn]ineteen|[Tt]wenty|[Tt]hirty|[Ff]orty|[Ff]ifty|[Aa]n?))"
 )
 UNIT = r"(?:hours?|days?|weeks?|months?|years?|decades?)"
+_NUM_BEFORE = re.compile(rf"(?<![\w-])(?P<n>{NUM})(?P<half>[\s-]and[\s-]a[\s-]half)?[\s-]\Z")
+_PART_BEFORE = re.compile(
+    r"(?:(?:(?<![A-Za-z])[Tt]he\s)?(?P<pw>beginning|start|end|middle|first\shalf|second\shalf)"
+    r"\sof\s(?:the\s)?|(?<![A-Za-z])(?P<pa>[Ee]arly|[Ll]ate|[Mm]id)(?:\s|-))\Z"
+)
+_THE_PART_BEFORE = re.compile(
+    r"(?:(?<![A-Za-z])[Tt]he\s)?(?:(?<![A-Za-z])(?P<p>[Ee]arly|[Ll]ate|[Mm]id)[\s-])?\Z"
+)
+_THE_BEFORE = re.compile(r"(?<![A-Za-z])[Tt]he\s\Z")
+_MONTH_PREPOSITION = re.compile(
+    r"(?<![A-Za-z])(?:[Ii]n|[Bb]y|[Ss]ince|[Uu]ntil|[Tt]ill|[Dd]uring|[Tt]hroughout|[Ff]rom"
+    r"|[Bb]efore|[Aa]fter|[Ll]ast|[Nn]ext)\s\Z"
+)
 SEASONS = {
     "spring": (3, 5),
     "summer": (6, 8),
@@ -242,6 +259,8 @@ def _paired_month(m1: int, d1: int, d2: int, offsets: set[int], probe: int) -> i
 def _dual(m: re.Match[str], text: str, era: Era) -> Mention | None:
     m1 = _month(m["m1"])
     d1, d2 = _day(m["d1"]), _day(m["d2"])
+    if not 1 <= d1 <= 31:
+        return None
     d1b = _day(m["d1b"]) if m["d1b"] else None
     d2b = _day(m["d2b"]) if m["d2b"] else None
     if (d1b is None) != (d2b is None):
@@ -288,7 +307,7 @@ def _range_dm(m: re.Match[str], text: str, era: Era) -> Mention | None:
     d1, d2 = _day(m["d1"]), _day(m["d2"])
     y2 = _year(m["y2"])
     y1 = _year(m["y1"]) or y2
-    if m1 == m2 and d1 >= d2 and y1 == y2:
+    if not 1 <= d1 <= 31 or (m1 == m2 and d1 >= d2 and y1 == y2):
         return None
     start = _start_with_prefix(text, m.start()) if prefixed else m.start()
     return Mention(start, m.end(), Span(Point("day", y1, m1, d1), Point("day", y2, m2, d2)))
@@ -373,15 +392,9 @@ def _glued(m: re.Match[str], text: str, era: Era) -> Mention | None:
 
 
 def _date(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    if not 1 <= _day(m["d"]) <= 31:
+        return None
     return Mention(m.start(), m.end(), Point("day", _year(m["y"]), _month(m["m"]), _day(m["d"])))
-
-
-def _month_year(m: re.Match[str], text: str, era: Era) -> Mention | None:
-    return Mention(m.start(), m.end(), Point("month", int(m["y"]), _month(m["m"])))
-
-
-def _bare_month(m: re.Match[str], text: str, era: Era) -> Mention | None:
-    return Mention(m.start("m"), m.end("m"), Point("month", None, _month(m["m"])))
 
 
 _PART_WORDS = {
@@ -397,15 +410,29 @@ _PART_WORDS = {
 }
 
 
-def _part(m: re.Match[str], text: str, era: Era) -> Mention | None:
-    word = (m["pw"] or m["pa"]).lower().replace("\n", " ")
-    word = re.sub(r"\s+", " ", word)
-    part = _PART_WORDS[word]
-    if m["m"]:
-        if part in ("first_half", "second_half"):
-            return None
-        return Mention(m.start(), m.end(), Point("month", _year(m["y"]), _month(m["m"]), part=part))
-    return Mention(m.start(), m.end(), Point("year", int(m["yy"]), part=part))
+def _part_before(text: str, start: int) -> tuple[int, str] | None:
+    """ "early ", "the end of ", "mid-" right before ``start``: (where it begins, the part)."""
+    m = _PART_BEFORE.search(text, max(0, start - 32), start)
+    if m is None:
+        return None
+    word = re.sub(r"\s+", " ", (m["pw"] or m["pa"]).lower())
+    return m.start(), _PART_WORDS[word]
+
+
+def _month_year(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    part = _part_before(text, m.start())
+    if part is not None and part[1] not in ("first_half", "second_half"):
+        return Mention(part[0], m.end(), Point("month", int(m["y"]), _month(m["m"]), part=part[1]))
+    return Mention(m.start(), m.end(), Point("month", int(m["y"]), _month(m["m"])))
+
+
+def _bare_month(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    part = _part_before(text, m.start())
+    if part is not None and part[1] not in ("first_half", "second_half"):
+        return Mention(part[0], m.end(), Point("month", None, _month(m["m"]), part=part[1]))
+    if _MONTH_PREPOSITION.search(text, max(0, m.start() - 12), m.start()) is None:
+        return None
+    return Mention(m.start(), m.end(), Point("month", None, _month(m["m"])))
 
 
 def _season_months(part: str | None, season: str) -> tuple[int, int]:
@@ -420,32 +447,38 @@ def _season_months(part: str | None, season: str) -> tuple[int, int]:
 
 
 def _season(m: re.Match[str], text: str, era: Era) -> Mention | None:
-    lo, hi = _season_months(m["p1"], m["s1"])
+    before = _THE_PART_BEFORE.search(text, max(0, m.start() - 12), m.start())
+    assert before is not None  # the pattern can match the empty string
+    lo, hi = _season_months(before["p"] and before["p"].lower(), m["s1"])
     if m["s2"]:
         _lo2, hi2 = _season_months(m["p2"], m["s2"])
         if hi2 < lo:
             return None
         hi = hi2
-    start = m.start()
-    return Mention(start, m.end(), Point("season", int(m["y"]), lo, month2=hi))
+    return Mention(before.start(), m.end(), Point("season", int(m["y"]), lo, month2=hi))
 
 
 def _decade(m: re.Match[str], text: str, era: Era) -> Mention | None:
-    return Mention(
-        m.start(), m.end(), Point("decade", int(m["dec"]), part=m["p"] and m["p"].lower())
-    )
+    before = _THE_PART_BEFORE.search(text, max(0, m.start() - 12), m.start())
+    assert before is not None
+    part = before["p"] and before["p"].lower()
+    return Mention(before.start(), m.end(), Point("decade", int(m["dec"]), part=part))
 
 
 def _century(m: re.Match[str], text: str, era: Era) -> Mention | None:
     n = int(m["c"])
     if not 1 <= n <= 21:
         return None
-    return Mention(
-        m.start(), m.end(), Point("century", (n - 1) * 100, part=m["p"] and m["p"].lower())
-    )
+    before = _THE_PART_BEFORE.search(text, max(0, m.start() - 12), m.start())
+    assert before is not None
+    part = before["p"] and before["p"].lower()
+    return Mention(before.start(), m.end(), Point("century", (n - 1) * 100, part=part))
 
 
 def _year_only(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    part = _part_before(text, m.start())
+    if part is not None:
+        return Mention(part[0], m.end(), Point("year", int(m["y"]), part=part[1]))
     after = text[m.end() : m.end() + 24]
     nxt = re.match(r"\s+([A-Za-z]+)", after)
     if nxt and nxt.group(1).lower() in _COUNT_NOUNS:
@@ -472,7 +505,10 @@ _REL_UNITS = {
 
 
 def _rel_next(m: re.Match[str], text: str, era: Era) -> Mention | None:
-    return Mention(m.start(), m.end(), Shift(_REL_WORDS[m["w"]], _REL_UNITS[m["u"]]))
+    the = _THE_BEFORE.search(text, max(0, m.start() - 4), m.start())
+    if the is None:
+        return None
+    return Mention(the.start(), m.end(), Shift(_REL_WORDS[m["w"]], _REL_UNITS[m["u"]]))
 
 
 def _rel_that(m: re.Match[str], text: str, era: Era) -> Mention | None:
@@ -483,13 +519,19 @@ def _rel_after(m: re.Match[str], text: str, era: Era) -> Mention | None:
     return Mention(m.start(), m.end(), Shift(1 if m["w"] == "after" else -1, m["u"]))
 
 
-def _rel_amount(m: re.Match[str], text: str, era: Era) -> Mention | None:
-    n = _amount(m["n"])
-    if n is not None and (m["half"] or m["half2"]):
+def _amount_or_length(m: re.Match[str], text: str, era: Era) -> Mention | None:
+    """ "three days", "a month and a half later": found at the unit, the number read backwards."""
+    num = _NUM_BEFORE.search(text, max(0, m.start() - 24), m.start())
+    if num is None:
+        return None
+    n = _amount(num["n"])
+    if n is not None and (num["half"] or m["half2"]):
         n += 0.5
     unit = m["u"].rstrip("s")
-    sign = -1 if m["w"] in ("earlier", "before", "ago") else 1
-    return Mention(m.start(), m.end(), Shift(None if n is None else sign * n, unit))
+    if m["w"]:
+        sign = -1 if m["w"] in ("earlier", "before", "ago") else 1
+        return Mention(num.start(), m.end(), Shift(None if n is None else sign * n, unit))
+    return Mention(num.start(), m.end(), Length(n, unit))
 
 
 def _rel_time(m: re.Match[str], text: str, era: Era) -> Mention | None:
@@ -501,15 +543,9 @@ def _month_of_year(m: re.Match[str], text: str, era: Era) -> Mention | None:
     return Mention(m.start(), m.end(), Point("month", None, _month(m["m"]), year_shift=shift))
 
 
-def _duration(m: re.Match[str], text: str, era: Era) -> Mention | None:
-    n = _amount(m["n"])
-    if n is not None and (m["half"] or m["half2"]):
-        n += 0.5
-    return Mention(m.start(), m.end(), Length(n, m["u"].rstrip("s")))
-
-
 # --- the pattern table ---------------------------------------------------------------------
 
+_SEASON_WORD = r"Spring|spring|Summer|summer|Autumn|autumn|Fall|fall|Winter|winter"
 _PATTERNS: list[tuple[str, str, Handler]] = [
     (
         "dual_md",
@@ -520,14 +556,14 @@ _PATTERNS: list[tuple[str, str, Handler]] = [
     ),
     (
         "dual_dm",
-        rf"(?P<d1>{DAY})(?:{DASH}(?P<d1b>{DAY}))?\s(?P<m1>{MON})\s?\((?:{OLDNEW}[:,]?\s)?"
+        rf"(?P<d1>{DAY0})(?:{DASH}(?P<d1b>{DAY}))?\s(?P<m1>{MON})\s?\((?:{OLDNEW}[:,]?\s)?"
         rf"(?P<d2>{DAY})(?:{DASH}(?P<d2b>{DAY}))?(?:\s(?P<m2>{MON}))?(?:,?\s{OLDNEW})?\)"
         rf"(?:,?\s(?P<y>{YEAR}))?",
         _dual,
     ),
     (
         "range_dm",
-        rf"(?P<d1>{DAY})(?:\s(?P<m1>{MON})(?:,?\s(?P<y1>{YEAR}))?)?(?P<sep>{SEP})"
+        rf"(?P<d1>{DAY0})(?:\s(?P<m1>{MON})(?:,?\s(?P<y1>{YEAR}))?)?(?P<sep>{SEP})"
         rf"(?P<d2>{DAY})\s(?P<m2>{MON})(?:,?\s(?P<y2>{YEAR}))?",
         _range_dm,
     ),
@@ -544,83 +580,62 @@ _PATTERNS: list[tuple[str, str, Handler]] = [
     ),
     (
         "range_year",
-        rf"(?P<y1>{YEAR})(?P<sep>{SEP})(?P<y2>[0-9]{{4}}|[0-9]{{2}})(?![0-9]|,[0-9]|s\b|’s|'s)",
+        rf"(?P<y1>{YEAR0})(?P<sep>{SEP})(?P<y2>[0-9]{{4}}|[0-9]{{2}})(?![0-9]|,[0-9]|s\b|’s|'s)",
         _range_year,
     ),
-    ("glued_dm", rf"(?<![0-9,.])(?P<g>[0-9]{{3,4}})\s(?P<m>{MON})(?:,?\s(?P<y>{YEAR}))?", _glued),
+    ("glued_dm", rf"(?P<g>[0-9]{{3,4}})\s(?P<m>{MON})(?:,?\s(?P<y>{YEAR}))?", _glued),
     ("glued_md", rf"(?P<m>{MON})\s(?P<g>[0-9]{{3,4}})(?![0-9]|,[0-9])", _glued),
-    ("date_dm", rf"(?P<d>{DAY})\s(?:of\s)?(?P<m>{MON})(?:,?\s(?P<y>{YEAR}))?", _date),
+    ("date_dm", rf"(?P<d>{DAY0})\s(?:of\s)?(?P<m>{MON})(?:,?\s(?P<y>{YEAR}))?", _date),
     ("date_md", rf"(?P<m>{MON})\s(?P<d>{DAY})(?:,?\s(?P<y>{YEAR}))?", _date),
     ("month_year", rf"(?P<m>{MON}),?\s(?P<y>{YEAR})", _month_year),
-    (
-        "bare_month",
-        r"\b(?:[Ii]n|[Bb]y|[Ss]ince|[Uu]ntil|[Tt]ill|[Dd]uring|[Tt]hroughout|[Ff]rom|[Bb]efore"
-        rf"|[Aa]fter|[Ll]ast|[Nn]ext)\s(?P<m>{FULL})(?!\s?[0-9]|\s?[–—-])",
-        _bare_month,
-    ),
-    (
-        "part",
-        r"(?:(?:[Tt]he\s)?(?P<pw>beginning|start|end|middle|first\shalf|second\shalf)\sof\s(?:the\s)?"
-        r"|\b(?P<pa>[Ee]arly|[Ll]ate|[Mm]id)(?:\s|-))"
-        rf"(?:(?P<m>{FULL})(?:,?\s(?P<y>{YEAR}))?|(?P<yy>{YEAR})(?![0-9s]|’s|'s|{DASH}[0-9]))",
-        _part,
-    ),
+    ("bare_month", rf"(?P<m>{FULL})(?!\s?[0-9]|\s?[–—-])", _bare_month),
     (
         "season",
-        r"(?:[Tt]he\s)?(?:(?P<p1>early|late|mid)[\s-])?(?P<s1>[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)"
+        rf"(?P<s1>{_SEASON_WORD})"
         r"(?:\s(?:and|to|or)\s(?:(?P<p2>early|late|mid)[\s-])?(?P<s2>spring|summer|autumn|fall|winter))?"
         rf"(?:\sof\s|,?\s)(?P<y>{YEAR})",
         _season,
     ),
-    (
-        "decade",
-        r"(?:[Tt]he\s)?(?:(?P<p>early|late|mid|Early|Late|Mid)[\s-])?(?P<dec>1[0-9]{2}0|20[0-9]0)(?:s|’s|'s)\b",
-        _decade,
-    ),
+    ("decade", r"(?P<dec>1[0-9]{2}0|20[0-9]0)(?:s|’s|'s)\b", _decade),
     (
         "century",
-        r"(?:[Tt]he\s)?(?:(?P<p>early|late|mid|Early|Late|Mid)[\s-])?(?P<c>[0-9]{1,2})(?:st|nd|rd|th)"
-        r"(?:,?\s(?:centur(?:y|ies))|(?=,?\s(?:and|or|to)\s(?:[a-z]+\s)?(?:the\s)?[0-9]{1,2}(?:st|nd|rd|th),?\scentur))",
+        r"(?P<c>[0-9]{1,2})(?:st|nd|rd|th)(?:,?\s(?:centur(?:y|ies))"
+        r"|(?=,?\s(?:and|or|to)\s(?:[a-z]+\s)?(?:the\s)?[0-9]{1,2}(?:st|nd|rd|th),?\scentur))",
         _century,
     ),
-    ("year", rf"(?P<y>{YEAR})(?!\s?[–—-]\s?[0-9]|s\b|’s|'s)", _year_only),
+    ("year", rf"(?P<y>{YEAR0})(?!\s?[–—-]\s?[0-9]|s\b|’s|'s)", _year_only),
     (
         "rel_next",
-        r"\b[Tt]he\s(?P<w>next|following|previous|preceding|same)\s"
+        r"(?P<w>next|following|previous|preceding|same)\s"
         r"(?P<u>day|morning|afternoon|evening|night|week|month|year|date)\b",
         _rel_next,
     ),
     (
         "rel_that",
-        r"\b(?:[Tt]hat|[Tt]his)\s(?P<u>day|month|year|night|morning|evening|afternoon)\b(?!['’]s)",
+        r"(?:That|that|This|this)\s(?P<u>day|month|year|night|morning|evening|afternoon)\b(?!['’]s)",
         _rel_that,
     ),
     (
         "rel_after",
-        r"\b[Tt]he\s(?P<u>day|week|month|year)\s(?P<w>after|before)(?=\s?[,.;)]|\s(?:on|in)\s)",
+        r"(?:The|the)\s(?P<u>day|week|month|year)\s(?P<w>after|before)(?=\s?[,.;)]|\s(?:on|in)\s)",
         _rel_after,
     ),
     (
-        "rel_amount",
-        rf"(?<![\w-])(?P<n>{NUM})(?P<half>\sand\sa\shalf)?\s(?P<u>{UNIT})(?P<half2>\sand\sa\shalf)?\s"
-        r"(?P<w>later|earlier|afterwards?(?=\s?[,.;])|before(?=\s?[,.;])|ago)\b",
-        _rel_amount,
+        "amount",
+        r"(?P<u>hours|hour|days|day|weeks|week|months|month|years|year|decades|decade)"
+        r"(?P<half2>\sand\sa\shalf)?(?:(?P<long>-long)"
+        r"|\s(?P<w>later|earlier|afterwards?(?=\s?[,.;])|before(?=\s?[,.;])|ago)\b)?(?![\w-])",
+        _amount_or_length,
     ),
     (
         "rel_time",
-        r"\b(?:[Aa]t\s(?:the\ssame|that|this)\stime|(?:[Bb]y|[Aa]round)\s(?:this|that)\stime)\b",
+        r"(?:At|at|By|by|Around|around)\s(?:the\ssame|that|this)\stime\b",
         _rel_time,
     ),
     (
         "month_of_year",
         rf"(?P<m>{FULL})\sof\s(?:the\s(?P<w>same|following|next|previous)|that)\syear\b",
         _month_of_year,
-    ),
-    (
-        "duration",
-        rf"(?<![\w-])(?P<n>{NUM})(?P<half>[\s-]and[\s-]a[\s-]half)?[\s-](?P<u>{UNIT})"
-        r"(?P<half2>\sand\sa\shalf)?(?:-long)?(?![\w-])",
-        _duration,
     ),
 ]
 
@@ -635,6 +650,9 @@ def find_mentions(text: str, era: Era | None = None) -> list[Mention]:
     candidates: list[tuple[int, int, int, Mention]] = []
     for rank, (_name, rx, fn) in enumerate(_COMPILED):
         for m in rx.finditer(text):
+            start = m.start()
+            if start > 0 and (text[start - 1].isalnum() or text[start - 1] in ",."):
+                continue  # inside a word or a number ("1,918", "Sumayyah")
             mention = fn(m, text, era)
             if mention is not None:
                 candidates.append((mention.start - mention.end, rank, mention.start, mention))
