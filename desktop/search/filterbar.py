@@ -43,6 +43,12 @@ _CHIP_STYLE = (
 )
 
 
+def _plural(n: int, word: str) -> str:
+    if n == 1:
+        return f"1 {word}"
+    return f"{n} " + (word[:-1] + "ies" if word.endswith("y") else word + "s")
+
+
 class FilterChip(QToolButton):
     """One active filter value; clicking it removes it."""
 
@@ -162,10 +168,17 @@ class FilterBar(QWidget):
         if n is None:
             self.count_label.setText("")
         elif filters.is_empty():
-            self.count_label.setText(f"{n['event']} events")
+            self.count_label.setText(_plural(n["event"], "event"))
         else:
             self.count_label.setText(
-                f"{n['event']} events · {n['entity']} entities · {n['passage']} passages"
+                " · ".join(
+                    _plural(n[k], word)
+                    for k, word in (
+                        ("event", "event"),
+                        ("entity", "entity"),
+                        ("passage", "passage"),
+                    )
+                )
             )
         self.chipsChanged.emit()
 
