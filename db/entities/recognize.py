@@ -21,6 +21,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -156,9 +157,10 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    """One mention: offsets into the text, the entity, how it was resolved."""
+class Found(NamedTuple):
+    """One mention: offsets into the text, the entity, how it was resolved.
+
+    A named tuple rather than a dataclass: recognition makes millions of these."""
 
     start: int
     end: int
@@ -235,6 +237,7 @@ class Recognizer:
         spellings = self.spellings
         n = len(text)
         found: list[tuple[int, int, int]] = []
+        append = found.append
         for last, idx in self._automaton.iter(text):
             start = last - lengths[idx] + 1
             if start > 0:
@@ -260,16 +263,15 @@ class Recognizer:
                 )
             ):
                 continue
-            found.append((start, end, idx))
-        if not found:
-            return found
-        found.sort(key=lambda t: (t[0], -t[1]))
+            append((start, -end, idx))
+        # Leftmost first, then longest: (start, -end) sorts that way natively.
+        found.sort()
         chosen: list[tuple[int, int, int]] = []
         reach = -1
-        for item in found:
-            if item[0] >= reach:
-                chosen.append(item)
-                reach = item[1]
+        for start, neg_end, idx in found:
+            if start >= reach:
+                reach = -neg_end
+                chosen.append((start, reach, idx))
         return chosen
 
     def find(self, text: str, section_starts: Sequence[int] = ()) -> list[Found]:
@@ -277,10 +279,12 @@ class Recognizer:
         nearest before it in the same section (``section_starts`` sorted), else by
         the context words of the surrounding text, else to its first candidate."""
         out: list[Found] = []
+        append = out.append
+        spellings = self.spellings
         last_seen: dict[str, int] = {}
         section = -1
         for start, end, idx in self.spans(text):
-            sp = self.spellings[idx]
+            sp = spellings[idx]
             if section_starts:
                 sec = bisect_right(section_starts, start)
                 if sec != section:
@@ -296,7 +300,7 @@ class Recognizer:
             participant = True
             if sp.adjective:
                 participant = self._acts(text, start, end)
-            out.append(Found(start, end, entity_id, method, participant))
+            append(Found(start, end, entity_id, method, participant))
         return out
 
     def _resolve(
