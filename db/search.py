@@ -25,6 +25,7 @@ corpus within a frame.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import re
@@ -50,7 +51,7 @@ from sqlalchemy import (
 )
 
 from db.filters import Filters, entity_clause, event_clause, passage_clause
-from db.models import Entity, Event, Passage
+from db.models import Entity, Event, Evidence, Passage
 
 __all__ = [
     "KINDS",
@@ -556,24 +557,57 @@ def _search_events(
         )
         ids = [str(r[0]) for r in con.execute(sub, params)]
         if ids:
+            phrases = _alias_phrases(info, con, entity_ids)
             for eid, title, kind, value in con.execute(base.where(Event.id.in_(ids))):
                 if str(eid) in scored:
                     continue
-                # Involving an entity the query names ranks above a mere prefix in a title.
+                # Involving an entity the query names ranks above a mere prefix in a title,
+                # and naming it in the title (by any alias) above that.
+                spans, _m, _w = _match_spans(str(title), (), phrases)
+                score = 6.5 if spans else 5.5
                 scored[str(eid)] = (
-                    5.5,
+                    score,
                     Hit(
                         "event",
                         str(eid),
                         str(title),
                         f"{value} · {kind}",
                         (),
-                        5.5,
+                        score,
+                        title_spans=tuple(spans),
                         detail=f"{value} · {kind}",
                     ),
                 )
     ordered = sorted(scored.values(), key=lambda x: (-x[0], x[1].detail))
-    return [h for _s, h in ordered[:limit]], len(ordered), more
+    top = [h for _s, h in ordered[:limit]]
+    return _with_evidence_snippets(con, info, top, q, entity_ids), len(ordered), more
+
+
+def _with_evidence_snippets(
+    con: Connection, info: _EngineInfo, hits: list[Hit], q: Query, entity_ids: Sequence[str]
+) -> list[Hit]:
+    """Each event hit with a snippet of its first evidence passage, matches highlighted."""
+    if not hits or "evidence" not in info.tables:
+        return hits
+    first: dict[str, str] = {}
+    rows = con.execute(
+        select(Evidence.event_id, Evidence.text)
+        .where(Evidence.event_id.in_([str(h.id) for h in hits]))
+        .order_by(Evidence.id)
+    )
+    for eid, body in rows:
+        first.setdefault(str(eid), str(body))
+    phrases = _alias_phrases(info, con, entity_ids)
+    out: list[Hit] = []
+    for h in hits:
+        body = first.get(str(h.id), "")
+        if not body:
+            out.append(h)
+            continue
+        spans, _m, _w = _match_spans(body, q.terms, phrases)
+        snippet, snip_spans = _snippet(body, spans)
+        out.append(dataclasses.replace(h, snippet=snippet, spans=snip_spans))
+    return out
 
 
 def _variants(con: Connection, info: _EngineInfo, terms: Sequence[Term]) -> dict[str, list[str]]:
