@@ -421,14 +421,14 @@ def _part_before(text: str, start: int) -> tuple[int, str] | None:
 
 def _month_year(m: re.Match[str], text: str, era: Era) -> Mention | None:
     part = _part_before(text, m.start())
-    if part is not None and part[1] not in ("first_half", "second_half"):
+    if part is not None:
         return Mention(part[0], m.end(), Point("month", int(m["y"]), _month(m["m"]), part=part[1]))
     return Mention(m.start(), m.end(), Point("month", int(m["y"]), _month(m["m"])))
 
 
 def _bare_month(m: re.Match[str], text: str, era: Era) -> Mention | None:
     part = _part_before(text, m.start())
-    if part is not None and part[1] not in ("first_half", "second_half"):
+    if part is not None:
         return Mention(part[0], m.end(), Point("month", None, _month(m["m"]), part=part[1]))
     if _MONTH_PREPOSITION.search(text, max(0, m.start() - 12), m.start()) is None:
         return None
@@ -588,7 +588,11 @@ _PATTERNS: list[tuple[str, str, Handler]] = [
     ("date_dm", rf"(?P<d>{DAY0})\s(?:of\s)?(?P<m>{MON})(?:,?\s(?P<y>{YEAR}))?", _date),
     ("date_md", rf"(?P<m>{MON})\s(?P<d>{DAY})(?:,?\s(?P<y>{YEAR}))?", _date),
     ("month_year", rf"(?P<m>{MON}),?\s(?P<y>{YEAR})", _month_year),
-    ("bare_month", rf"(?P<m>{FULL})(?!\s?[0-9]|\s?[–—-])", _bare_month),
+    (
+        "bare_month",
+        rf"(?P<m>{FULL})(?!\s?[0-9]|\s?[–—-]\s?(?:[0-9]|{FULL}))",
+        _bare_month,
+    ),
     (
         "season",
         rf"(?P<s1>{_SEASON_WORD})"
@@ -612,7 +616,8 @@ _PATTERNS: list[tuple[str, str, Handler]] = [
     ),
     (
         "rel_that",
-        r"(?:That|that|This|this)\s(?P<u>day|month|year|night|morning|evening|afternoon)\b(?!['’]s)",
+        r"(?:That|that|This|this)\s(?:very\s)?(?P<u>day|month|year|night|morning|evening|afternoon)\b"
+        r"(?!['’]s)",
         _rel_that,
     ),
     (

@@ -15,7 +15,13 @@ from datetime import date
 from db.timex.model import add_months, iso_day, iso_month, month_length, valid_day
 
 # Parts of a unit: (first, last) fraction as month ranges for a year, day ranges for a month.
-_MONTH_PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
+_MONTH_PARTS = {
+    "early": (1, 10),
+    "mid": (11, 20),
+    "late": (21, 31),
+    "first_half": (1, 15),
+    "second_half": (16, 31),
+}
 _YEAR_PARTS = {
     "early": (1, 4),
     "mid": (5, 8),
