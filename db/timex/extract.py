@@ -190,17 +190,25 @@ class Era:
     hi: int
 
     def plausible_year(self, y: int) -> bool:
-        return self.lo - 30 <= y <= self.hi + 30
+        return self.lo <= y <= self.hi
 
 
 _ERA_YEAR = re.compile(r"(?<![0-9,])(?:1[0-9]{3}|20[0-9]{2})(?![0-9,])")
 
 
 def document_era(text: str) -> Era:
+    """Years within 30 (or three median deviations) of the median year the text mentions.
+
+    Robust to a few outliers, which are exactly what it must judge: in a text
+    about 1918, "September 2024" is the day range 20–24 September.
+    """
     years = sorted(int(y) for y in _ERA_YEAR.findall(text))
     if not years:
         return Era(1000, 2100)
-    return Era(years[len(years) * 5 // 100], years[min(len(years) - 1, len(years) * 95 // 100)])
+    median = years[len(years) // 2]
+    deviations = sorted(abs(y - median) for y in years)
+    width = max(30, 3 * deviations[len(deviations) // 2])
+    return Era(median - width, median + width)
 
 
 def _month(s: str) -> int:
