@@ -128,7 +128,14 @@ def run(
 # --------------------------------------------------------------------------- steps
 
 
-def build_database() -> None:
+def _counts(build_output: str) -> str:
+    """The counts from ``main.py build``'s "built PATH: 5 source, ..." line (path left out)."""
+    line = build_output.strip().splitlines()[-1] if build_output.strip() else ""
+    return line.split(": ", 1)[1] if ": " in line else line
+
+
+def build_database() -> str:
+    """Build the default database; returns its counts."""
     DATABASE.parent.mkdir(parents=True, exist_ok=True)
     proc = run(
         [sys.executable, ROOT / "main.py", "build", "--corpus", CORPUS, "--out", DATABASE],
@@ -155,6 +162,7 @@ def build_database() -> None:
         )
     if check != "ok":
         raise BuildFailed(f"{DATABASE} fails PRAGMA quick_check: {check}")
+    return _counts(proc.stdout)
 
 
 def run_pyinstaller(clean: bool) -> None:
@@ -205,7 +213,7 @@ def check_bundle(where: Layout, info: object) -> None:
     if IS_WIN and not (where.app / f"{info.display_name}.exe").is_file():  # type: ignore[attr-defined]
         raise BuildFailed(f"PyInstaller produced no {info.display_name}.exe")  # type: ignore[attr-defined]
     missing = []
-    for src, dest in bundle.datas(DATABASE).entries:
+    for src, dest in bundle.datas(DATABASE).all:
         if not (where.internal / dest / Path(src).name).is_file():
             missing.append(f"{dest}/{Path(src).name}")
     if missing:
@@ -277,8 +285,9 @@ def _unexpected_stderr(stderr: str) -> list[str]:
     ]
 
 
-def smoke_test(where: Layout, info: object, require_offline: bool) -> dict[str, str]:
-    """Run ``--version`` and ``--self-test``; returns what they printed."""
+def smoke_test(where: Layout, info: object, require_offline: bool, counts: str) -> dict[str, str]:
+    """Run ``--version``, ``--self-test`` and a ``build`` of the bundled corpus (which must give
+    the same ``counts`` as the source checkout's build); returns what they printed."""
     prefix, isolation = _offline_prefix(require_offline)
     before = _snapshot(where.app)
     results: dict[str, str] = {"isolation": isolation}
@@ -328,6 +337,25 @@ def smoke_test(where: Layout, info: object, require_offline: bool) -> dict[str, 
             if p.is_file() and "runtime" not in p.parts
         )
         results["written"] = ", ".join(written) if written else "nothing"
+
+        # The frozen pipeline (stages are imported by name, so PyInstaller cannot see them) must
+        # build the same database from the bundled corpus as the checkout did.
+        corpus = where.internal / bundle.frozen_resources_dir() / "corpus"
+        out = home / "rebuilt.sqlite"
+        proc = run(
+            [*prefix, where.cli, "build", "--corpus", corpus, "--out", out],
+            what="the frozen app's build command",
+            env=env,
+            cwd=home,
+            timeout=RUN_TIMEOUT_S,
+        )
+        if _counts(proc.stdout) != counts:
+            raise BuildFailed(
+                f"the frozen app built {_counts(proc.stdout)!r} from the bundled corpus; "
+                f"the checkout built {counts!r} (did db/ or resources/ change during the build?)"
+                f"\n--- stderr ---\n{proc.stderr}"
+            )
+        results["build"] = counts
 
     after = _snapshot(where.app)
     if after != before:
@@ -394,14 +422,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             say(f"WARNING: resources/{name} (in db.resources.BUNDLED) does not exist; not bundled")
 
         with step("database", timings):
-            build_database()
+            counts = build_database()
         with step("PyInstaller", timings):
             run_pyinstaller(args.clean)
         where = layout(info)
         with step("bundle check", timings):
             check_bundle(where, info)
         with step("smoke test", timings):
-            results = smoke_test(where, info, args.require_offline)
+            results = smoke_test(where, info, args.require_offline, counts)
         on_disk, apparent = disk_usage(where.app)
         size_mb = on_disk / 1e6
         if size_mb > args.max_size_mb:
@@ -420,6 +448,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"  size:       {size_mb:.1f} MB on disk ({apparent / 1e6:.1f} MB of files; budget {args.max_size_mb:g} MB)\n"
         f"  --version:  {results['version']}\n"
         f"  self-test:  {results['self-test']}\n"
+        f"  build:      {results['build']} (frozen app, bundled corpus: same as the checkout)\n"
         f"  network:    {results['isolation']}\n"
         f"  wrote:      {results['written']} (in a fresh home folder; nothing inside the bundle)\n"
         f"  time:       {total:.0f} s ({', '.join(f'{k} {v:.0f} s' for k, v in timings.items())})"

@@ -17,6 +17,7 @@ PyPI ``packaging`` module): load this file by path.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import importlib.metadata
 import importlib.util
@@ -66,6 +67,11 @@ ALWAYS_EXCLUDED = (
     "PyQt5",
     "PyQt6",
     "PySide2",
+    # An offline app has no use for TLS. hashlib falls back to its built-in sha/md5/blake2 without
+    # _hashlib, and these two alone bring OpenSSL (about 5 MB) into the bundle.
+    "ssl",
+    "_ssl",
+    "_hashlib",
 )
 
 #: Qt modules the GUI needs even if no source file names them.
@@ -80,6 +86,9 @@ _QT_DROP_PLUGINS = {
     # TUIO touch arrives over UDP: it links QtNetwork (and Kerberos with it) into an offline app.
     # Touch screens reach Qt through the platform plugin (xcb/wayland/windows/cocoa) anyway.
     "generic": ("tuiotouch",),
+    # The app reads PNG and SVG (icons) and writes PNG (screenshots); JPEG, GIF, ICO and ICNS stay
+    # for images Qt itself may meet (themes, the window icon on Windows and macOS).
+    "imageformats": ("tiff", "webp", "tga", "wbmp"),
     # The GTK3 theme needs the system's libgtk-3 but makes PyInstaller bundle the host's cairo,
     # pango and gdk-pixbuf, which would then be mixed with the user's GTK. The XDG portal theme
     # stays for native file dialogs.
@@ -171,14 +180,22 @@ class Datas:
     entries: list[tuple[str, str]] = field(default_factory=list)
     #: Entries of ``BUNDLED`` that do not exist in this checkout (warned about, not fatal).
     missing: list[str] = field(default_factory=list)
+    #: Non-module files of our packages (see :func:`package_data`), same pairs.
+    package: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def all(self) -> list[tuple[str, str]]:
+        return [*self.entries, *self.package]
 
 
-def datas(database: Path | None, resources_dir: Path = RESOURCES) -> Datas:
-    """Data files for the bundle: everything ``BUNDLED`` names, plus the prebuilt database.
+def datas(database: Path | None, root: Path = ROOT) -> Datas:
+    """Data files for the bundle: everything ``BUNDLED`` names, plus the prebuilt database and the
+    non-module files of our packages (:func:`package_data`).
 
     One entry per file (not per folder), so the list is exactly what the bundle holds and a test
     can compare it with what the accessor reaches.
     """
+    resources_dir = root / "resources"
     prefix = frozen_resources_dir()
     files, missing = resource_files(resources_dir, bundled_names())
     out = Datas(missing=missing)
@@ -187,6 +204,8 @@ def datas(database: Path | None, resources_dir: Path = RESOURCES) -> Datas:
         out.entries.append((str(resources_dir / rel), dest.as_posix()))
     if database is not None:
         out.entries.append((str(database), prefix.as_posix()))
+    for rel in package_data(root):
+        out.package.append((str(root / rel), rel.parent.as_posix()))
     return out
 
 
@@ -213,24 +232,76 @@ def _module_name(path: Path, root: Path) -> str:
     return ".".join(parts)
 
 
-def app_modules(root: Path = ROOT) -> list[str]:
-    """Every module of our own packages, found by walking the files (nothing is imported)."""
-    mods: set[str] = set()
+def _is_alembic_scripts(folder: Path) -> bool:
+    """An Alembic script directory: read from disk by Alembic, never imported as a package."""
+    return (folder / "env.py").is_file() and (folder / "script.py.mako").is_file()
+
+
+def _app_files(root: Path) -> Iterator[tuple[PurePosixPath, bool]]:
+    """Each file of our own packages (relative to ``root``) and whether it is an importable module:
+    a ``.py`` file whose path is made of identifiers (regular or namespace packages) and that is
+    not part of an Alembic script directory."""
     for pkg in APP_PACKAGES:
         base = root / pkg
         if not (base / "__init__.py").is_file():
             continue
-        for p in base.rglob("*.py"):
+        scripts = [p.parent for p in base.rglob("env.py") if _is_alembic_scripts(p.parent)]
+        for p in sorted(base.rglob("*")):
+            if not p.is_file():
+                continue
             rel = PurePosixPath(p.relative_to(root).as_posix())
             if _is_junk(rel):
                 continue
-            # Only modules inside real packages (every folder on the way has an __init__.py).
-            if all(
-                (root / Path(*rel.parts[:i]) / "__init__.py").is_file()
-                for i in range(1, len(rel.parts))
-            ):
-                mods.add(_module_name(p, root))
-    return sorted(mods)
+            is_module = (
+                rel.suffix == ".py"
+                and all(part.isidentifier() for part in rel.with_suffix("").parts)
+                and not any(p.is_relative_to(s) for s in scripts)
+            )
+            yield rel, is_module
+
+
+def app_modules(root: Path = ROOT) -> list[str]:
+    """Every module of our own packages, found by walking the files (nothing is imported)."""
+    return sorted(
+        _module_name(root / rel, root) for rel, is_module in _app_files(root) if is_module
+    )
+
+
+def package_data(root: Path = ROOT) -> list[PurePosixPath]:
+    """Files inside our packages that are not modules, e.g. the workspace's Alembic migrations
+    (``db/workspace/migrations``: env.py, versions/, script.py.mako), which Alembic reads from
+    the folder beside ``store.py``; the frozen app keeps them at the same relative path."""
+    return [
+        rel
+        for rel, is_module in _app_files(root)
+        if not is_module and rel.suffix not in (".pyi",) and rel.name != "py.typed"
+    ]
+
+
+def package_data_imports(root: Path = ROOT) -> list[str]:
+    """Modules the Python files among :func:`package_data` import (``alembic.op``,
+    ``db.workspace.models``, ...). Alembic executes those files from disk, so PyInstaller never
+    sees their imports; they become hidden imports."""
+    names: set[str] = set()
+    for rel in package_data(root):
+        if rel.suffix != ".py":
+            continue
+        tree = ast.parse((root / rel).read_text(encoding="utf-8"), filename=str(rel))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+                names.update(f"{node.module}.{a.name}" for a in node.names)
+    # "from X import name" names a module only sometimes; keep what resolves to one.
+    return sorted(n for n in names if n != "__future__" and _is_module(n))
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 _QT_IMPORT = re.compile(r"\bPySide6\.(Qt\w+)")
@@ -303,25 +374,31 @@ def _runtime_closure(direct: Iterable[str]) -> set[str]:
     return seen
 
 
-def dev_only_modules(root: Path = ROOT) -> list[str]:
-    """Top-level import names of the ``dev`` extra's distributions that no runtime dependency needs."""
-    project = _pyproject(root)["project"]
-    runtime = _runtime_closure(project.get("dependencies", []))
-    dev = {_req_name(r) for r in project.get("optional-dependencies", {}).get("dev", [])}
-    by_dist: dict[str, set[str]] = {}
+def runtime_distributions(root: Path = ROOT) -> set[str]:
+    """Distributions the app needs at run time: ``[project].dependencies`` and what they require."""
+    return _runtime_closure(_pyproject(root)["project"].get("dependencies", []))
+
+
+def unneeded_modules(root: Path = ROOT) -> list[str]:
+    """Top-level import names of every installed distribution the app does not need at run time.
+
+    That covers the ``dev`` extra (pytest, hypothesis, dateparser, ...) and everything they pulled
+    in (pygments, regex, ...): PyInstaller would otherwise bundle whatever an optional import in a
+    runtime dependency happens to find in the build environment (mako finds pygments, say).
+    """
+    runtime = runtime_distributions(root)
+    needed: set[str] = set()
+    unneeded: set[str] = set()
     for module, dists in importlib.metadata.packages_distributions().items():
-        for d in dists:
-            by_dist.setdefault(d.lower().replace("_", "-"), set()).add(module)
-    mods: set[str] = set()
-    for dist in dev - runtime:
-        mods.update(m for m in by_dist.get(dist, set()) if m.isidentifier())
-    return sorted(mods)
+        names = {d.lower().replace("_", "-") for d in dists}
+        (needed if names & runtime else unneeded).add(module)
+    return sorted(m for m in unneeded - needed if m.isidentifier())
 
 
 def excludes(root: Path = ROOT) -> list[str]:
-    """The spec's ``excludes``: unused Qt modules, development-only packages, and
-    :data:`ALWAYS_EXCLUDED`."""
-    return sorted(set(ALWAYS_EXCLUDED) | set(qt_excludes(root)) | set(dev_only_modules(root)))
+    """The spec's ``excludes``: unused Qt modules, packages outside the runtime dependencies,
+    and :data:`ALWAYS_EXCLUDED`."""
+    return sorted(set(ALWAYS_EXCLUDED) | set(qt_excludes(root)) | set(unneeded_modules(root)))
 
 
 # --------------------------------------------------------------------------- trimming
