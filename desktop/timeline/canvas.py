@@ -1,0 +1,824 @@
+"""The custom-painted timeline: date axis, phase bands, lanes of event marks.
+
+One ``paintEvent`` draws everything; there is no item per event. When more
+than :data:`~desktop.timeline.data.DETAIL_LIMIT` events are in view the lanes
+show density histograms with cluster counts instead, so a frame costs what
+the pixels cost.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QElapsedTimer,
+    QEvent,
+    QLineF,
+    QPointF,
+    QRectF,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QPinchGesture, QSizePolicy, QToolTip, QWidget
+
+from db.timeline_query import EventMark
+from desktop.timeline.axis import Axis, compute_axis
+from desktop.timeline.calendar import NEW_STYLE_START, format_day
+from desktop.timeline.data import TimelineData
+from desktop.timeline.style import TimelineStyle
+from desktop.timeline.viewport import Viewport
+
+HEADER_W = 132  # lane header column
+AXIS_H = 36  # context row + tick labels
+PHASE_ROW_H = 17
+ROW_H = 18  # one row of marks inside a lane
+COLLAPSED_H = 16
+BIN_PX = 4  # width of one density bin
+MAX_LABEL_W = 220.0
+POINT_R = 4.0
+DRAG_THRESHOLD = 4
+
+
+@dataclass
+class _Hit:
+    rect: QRectF
+    event_id: str | None  # None for a density cluster
+    first: int
+    last: int
+    count: int = 1
+    lane: int = 0
+
+
+class TimelineCanvas(QWidget):
+    """Paints one viewport of the timeline and turns input into viewport changes and clicks."""
+
+    rangeChanged = Signal(float, float)  # visible [start, end) in days
+    eventActivated = Signal(str)  # the user clicked an event mark
+    laneToggled = Signal(int)
+    stepRequested = Signal(int)  # arrow keys: -1 previous event, +1 next
+
+    def __init__(self, data: TimelineData, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data = data
+        lo, hi = data.span()
+        pad = max(15.0, (hi - lo) * 0.04)
+        self.viewport = Viewport(lo - pad, hi + 1 + pad, lo - pad * 4, hi + 1 + pad * 4)
+        self.julian = False
+        self.current: str | None = None
+        self.date_filter: tuple[int | None, int | None] = (None, None)
+        self.collapsed: set[str | None] = set()
+        self._hover: str | None = None
+        self._hits: list[_Hit] = []
+        self._headers: list[tuple[QRectF, int]] = []
+        self._axis: Axis | None = None
+        self._style: TimelineStyle | None = None
+        self._press: QPointF | None = None
+        self._press_range: tuple[float, float] | None = None
+        self._dragging = False
+        self._velocity = 0.0  # px per ms, for the kinetic flick
+        self._last_move = QElapsedTimer()
+        self._last_x = 0.0
+        self._flick = QTimer(self)
+        self._flick.setInterval(16)
+        self._flick.timeout.connect(self._on_flick_timeout)
+        self._flick_clock = QElapsedTimer()
+        self._label_width: dict[str, float] = {}
+        self._header_pixmap: tuple[object, QPixmap] | None = None
+
+        self._font = QFont(self.font())
+        self._small = QFont(self.font())
+        self._small.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.85))
+        self._bold = QFont(self._font)
+        self._bold.setBold(True)
+        self._fm = QFontMetricsF(self._font)
+        self._fm_small = QFontMetricsF(self._small)
+
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
+        self.grabGesture(Qt.GestureType.PinchGesture)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumHeight(120)
+
+    # --- coordinates -------------------------------------------------------
+    @property
+    def content_left(self) -> float:
+        return float(HEADER_W)
+
+    @property
+    def content_width(self) -> float:
+        return max(1.0, self.width() - HEADER_W)
+
+    def x_of(self, day: float) -> float:
+        vp = self.viewport
+        return HEADER_W + (day - vp.start) * self.content_width / vp.length
+
+    def day_at(self, x: float) -> float:
+        vp = self.viewport
+        return vp.start + (x - HEADER_W) * vp.length / self.content_width
+
+    def _phase_rows(self) -> int:
+        return (
+            min(2, 1 + max((p.depth for p in self.data.phases), default=-1))
+            if self.data.phases
+            else 0
+        )
+
+    @property
+    def lanes_top(self) -> float:
+        return AXIS_H + self._phase_rows() * PHASE_ROW_H
+
+    def lane_geometry(self) -> list[tuple[float, float]]:
+        """(top, height) of each lane."""
+        lanes = self.data.density.lanes
+        if not lanes:
+            return []
+        top = self.lanes_top
+        avail = max(0.0, self.height() - top)
+        n_open = sum(1 for lane in lanes if lane.key not in self.collapsed)
+        n_closed = len(lanes) - n_open
+        open_h = (avail - n_closed * COLLAPSED_H) / n_open if n_open else 0.0
+        open_h = max(ROW_H + 4.0, min(open_h, 6 * ROW_H + 8.0))
+        out = []
+        y = top
+        for lane in lanes:
+            h = COLLAPSED_H if lane.key in self.collapsed else open_h
+            out.append((y, h))
+            y += h
+        return out
+
+    # --- public API ------------------------------------------------------
+    def visible_range(self) -> tuple[float, float]:
+        return self.viewport.start, self.viewport.end
+
+    def set_visible_range(self, start: float, end: float) -> None:
+        self.viewport.set_range(start, end)
+        self._changed()
+
+    def fit_all(self) -> None:
+        lo, hi = self.data.span()
+        pad = max(10.0, (hi - lo) * 0.03)
+        self.set_visible_range(lo - pad, hi + 1 + pad)
+
+    def zoom(self, factor: float, anchor_x: float | None = None) -> None:
+        anchor = None if anchor_x is None else self.day_at(anchor_x)
+        self.viewport.zoom(factor, anchor)
+        self._changed()
+
+    def pan_pixels(self, dx: float) -> None:
+        self.viewport.pan(-dx * self.viewport.length / self.content_width)
+        self._changed()
+
+    def show_event(self, first: int, last: int) -> None:
+        """Centre on an event, zooming out if it is wider than most of the view."""
+        length = last + 1 - first
+        if length > self.viewport.length * 0.8:
+            self.viewport.set_range(first - length * 0.15, last + 1 + length * 0.15)
+        else:
+            self.viewport.center_on((first + last + 1) / 2)
+        self._changed()
+
+    def axis(self) -> Axis:
+        vp = self.viewport
+        return compute_axis(vp.start, vp.end, self.content_width, self._text_width, self.julian)
+
+    def mark_rect(self, event_id: str) -> QRectF | None:
+        """Where an event was last painted (for tests and for keyboard focus)."""
+        for hit in self._hits:
+            if hit.event_id == event_id:
+                return QRectF(hit.rect)
+        return None
+
+    def painted_event_ids(self) -> list[str]:
+        return [h.event_id for h in self._hits if h.event_id is not None]
+
+    def _changed(self) -> None:
+        self.update()
+        self.rangeChanged.emit(self.viewport.start, self.viewport.end)
+
+    def _text_width(self, text: str) -> float:
+        w = self._label_width.get(text)
+        if w is None:
+            if len(self._label_width) > 20000:
+                self._label_width.clear()
+            w = self._fm.horizontalAdvance(text)
+            self._label_width[text] = w
+        return w
+
+    # --- painting --------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._style = None
+        if event.type() == QEvent.Type.FontChange:
+            self._label_width.clear()
+            self._fm = QFontMetricsF(self.font())
+        super().changeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._style is None:
+            self._style = TimelineStyle(self.palette())
+        st = self._style
+        p = QPainter(self)
+        p.fillRect(self.rect(), st.base)
+        self._hits = []
+        self._headers = []
+        geometry = self.lane_geometry()
+        vp = self.viewport
+        self._axis = self.axis()
+        self._paint_phases(p, st)
+        self._paint_lane_backgrounds(p, st, geometry)
+        self._paint_grid(p, st)
+        marks = self.data.marks(vp.start, vp.end)
+        p.setClipRect(QRectF(HEADER_W, self.lanes_top, self.content_width, self.height()))
+        if marks is None:
+            self._paint_density(p, st, geometry)
+        else:
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            self._paint_marks(p, st, geometry, marks)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setClipping(False)
+        self._paint_filter_shade(p, st)
+        self._paint_headers(p, st, geometry)
+        self._paint_axis(p, st)
+        p.end()
+
+    def _paint_phases(self, p: QPainter, st: TimelineStyle) -> None:
+        rows = self._phase_rows()
+        if not rows:
+            return
+        left, right = self.content_left, float(self.width())
+        top_level = [ph for ph in self.data.phases if ph.depth == 0]
+        colour_of = {ph.id: i for i, ph in enumerate(top_level)}
+        p.setFont(self._small)
+        for ph in self.data.phases:
+            if ph.depth >= rows:
+                continue
+            x0 = max(left, self.x_of(ph.earliest))
+            x1 = min(right, self.x_of(ph.latest + 1))
+            if x1 <= x0:
+                continue
+            root = ph
+            while root.parent_id is not None and root.depth > 0:
+                root = next((q for q in self.data.phases if q.id == root.parent_id), root)
+                if root.depth == 0:
+                    break
+            ci = colour_of.get(root.id, 0)
+            y = AXIS_H + ph.depth * PHASE_ROW_H
+            if ph.depth == 0:
+                # The band behind the lanes.
+                p.fillRect(QRectF(x0, y, x1 - x0, self.height() - y), st.phase_color(ci))
+            p.fillRect(QRectF(x0, y + 1, x1 - x0, PHASE_ROW_H - 2), st.phase_color(ci, True))
+            text_w = x1 - x0 - 8
+            if text_w > 12:
+                title = self._fm_small.elidedText(ph.title, Qt.TextElideMode.ElideRight, text_w)
+                p.setPen(st.text)
+                p.drawText(
+                    QRectF(x0 + 4, y, text_w, PHASE_ROW_H),
+                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                    title,
+                )
+
+    def _paint_lane_backgrounds(
+        self, p: QPainter, st: TimelineStyle, geometry: list[tuple[float, float]]
+    ) -> None:
+        p.setPen(st.grid_major)
+        w = float(self.width())
+        p.drawLines([QLineF(0, top + h - 0.5, w, top + h - 0.5) for top, h in geometry])
+
+    def _paint_grid(self, p: QPainter, st: TimelineStyle) -> None:
+        assert self._axis is not None
+        top, bottom = float(AXIS_H), float(self.height())
+        left = self.content_left
+        minor: list[QLineF] = []
+        major: list[QLineF] = []
+        for t in self._axis.ticks:
+            x = round(self.x_of(t.day)) + 0.5
+            if x >= left:
+                (major if t.major else minor).append(QLineF(x, top, x, bottom))
+        for ctx in self._axis.context:
+            x = round(self.x_of(ctx.day)) + 0.5
+            if x >= left:
+                major.append(QLineF(x, top, x, bottom))
+        if minor:
+            p.setPen(st.grid)
+            p.drawLines(minor)
+        if major:
+            p.setPen(st.grid_major)
+            p.drawLines(major)
+        if self.julian:
+            x = self.x_of(NEW_STYLE_START)
+            if left <= x <= self.width():
+                pen = QPen(st.mid_text, 1, Qt.PenStyle.DashLine)
+                p.setPen(pen)
+                p.drawLine(QPointF(x, AXIS_H - 14), QPointF(x, bottom))
+
+    def _paint_axis(self, p: QPainter, st: TimelineStyle) -> None:
+        assert self._axis is not None
+        p.fillRect(QRectF(0, 0, self.width(), AXIS_H), st.header)
+        p.setPen(st.grid_major)
+        p.drawLine(QPointF(0, AXIS_H - 0.5), QPointF(self.width(), AXIS_H - 0.5))
+        left, right = self.content_left, float(self.width())
+        p.setFont(self._font)
+        fm = self._fm
+        baseline = AXIS_H - 6.0
+        for t in self._axis.ticks:
+            x = self.x_of(t.day)
+            if x < left - 40 or x > right + 40:
+                continue
+            p.setPen(st.mid_text)
+            if left <= x:
+                p.drawLine(QPointF(x, AXIS_H - 4), QPointF(x, AXIS_H))
+            if t.label:
+                w = fm.horizontalAdvance(t.label)
+                if x - w / 2 >= left:
+                    p.setPen(st.text)
+                    p.drawText(QPointF(x - w / 2, baseline), t.label)
+        # Context row: the enclosing year or month, the first one sticky at the left edge.
+        ctx = self._axis.context
+        p.setFont(self._bold)
+        cfm = QFontMetricsF(self._bold)
+        y = 14.0
+        for i, t in enumerate(ctx):
+            x = self.x_of(t.day)
+            w = cfm.horizontalAdvance(t.label)
+            nxt = self.x_of(ctx[i + 1].day) if i + 1 < len(ctx) else math.inf
+            if nxt < left:
+                continue
+            lx = max(x + 4, left + 4)
+            lx = min(lx, nxt - w - 8)
+            if lx + w < left + 4 or lx > right:
+                continue
+            p.setPen(st.text)
+            p.save()
+            p.setClipRect(QRectF(left, 0, right - left, AXIS_H))
+            p.drawText(QPointF(lx, y), t.label)
+            p.restore()
+            if left <= x <= right:
+                p.setPen(st.grid_major)
+                p.drawLine(QPointF(x, 2), QPointF(x, AXIS_H))
+        if self.julian:
+            x = self.x_of(NEW_STYLE_START)
+            if left <= x <= right:
+                p.setFont(self._small)
+                p.setPen(st.mid_text)
+                p.drawText(QPointF(x + 3, 26), "N.S. →")
+        # The corner above the lane headers says which calendar the axis uses.
+        p.fillRect(QRectF(0, 0, HEADER_W, AXIS_H), st.header)
+        p.setFont(self._small)
+        p.setPen(st.mid_text)
+        note = "Julian before 14 Feb 1918" if self.julian else "Gregorian (new style)"
+        p.drawText(
+            QRectF(6, 0, HEADER_W - 8, AXIS_H),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
+            note,
+        )
+        if self._phase_rows():
+            p.drawText(
+                QRectF(6, AXIS_H, HEADER_W - 8, PHASE_ROW_H),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                "Phases",
+            )
+
+    def _paint_headers(
+        self, p: QPainter, st: TimelineStyle, geometry: list[tuple[float, float]]
+    ) -> None:
+        """The lane header column, from a pixmap redrawn only when lanes or their sizes change."""
+        self._headers = [
+            (QRectF(0, top, HEADER_W - 1, h), i) for i, (top, h) in enumerate(geometry)
+        ]
+        key = (
+            id(self.data.density.lanes),
+            tuple(geometry),
+            frozenset(self.collapsed),
+            self.height(),
+            id(st),
+            self.devicePixelRatioF(),
+        )
+        if self._header_pixmap is None or self._header_pixmap[0] != key:
+            ratio = self.devicePixelRatioF()
+            pix = QPixmap(round(HEADER_W * ratio), round(self.height() * ratio))
+            pix.setDevicePixelRatio(ratio)
+            pix.fill(st.header)
+            hp = QPainter(pix)
+            self._draw_headers(hp, st, geometry)
+            hp.end()
+            self._header_pixmap = (key, pix)
+        top = self.lanes_top
+        p.drawPixmap(
+            QRectF(0, top, HEADER_W, self.height() - top),
+            self._header_pixmap[1],
+            QRectF(
+                0,
+                top * self.devicePixelRatioF(),
+                HEADER_W * self.devicePixelRatioF(),
+                (self.height() - top) * self.devicePixelRatioF(),
+            ),
+        )
+
+    def _draw_headers(
+        self, p: QPainter, st: TimelineStyle, geometry: list[tuple[float, float]]
+    ) -> None:
+        lanes = self.data.density.lanes
+        p.setPen(st.grid_major)
+        p.drawLine(QPointF(HEADER_W - 0.5, AXIS_H), QPointF(HEADER_W - 0.5, self.height()))
+        p.drawLines([QLineF(0, top + h - 0.5, HEADER_W, top + h - 0.5) for top, h in geometry])
+        for (top, h), lane in zip(geometry, lanes, strict=True):
+            collapsed = lane.key in self.collapsed
+            p.setPen(st.mid_text)
+            p.setFont(self._small)
+            arrow = "▸" if collapsed else "▾"
+            row = QRectF(4, top, HEADER_W - 8, min(h, ROW_H + 2))
+            p.drawText(row, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, arrow)
+            count = f"{lane.count:,}"
+            cw = self._fm_small.horizontalAdvance(count)
+            p.drawText(row, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, count)
+            p.setPen(st.text)
+            p.setFont(self._font)
+            name = self._fm.elidedText(lane.label, Qt.TextElideMode.ElideRight, HEADER_W - 28 - cw)
+            p.drawText(
+                row.adjusted(14, 0, 0, 0),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                name,
+            )
+
+    def _paint_filter_shade(self, p: QPainter, st: TimelineStyle) -> None:
+        first, last = self.date_filter
+        top = self.lanes_top
+        veil = st.overlay(0.6)
+        if first is not None:
+            x = min(float(self.width()), self.x_of(first))
+            if x > HEADER_W:
+                p.fillRect(QRectF(HEADER_W, top, x - HEADER_W, self.height() - top), veil)
+        if last is not None:
+            x = max(float(HEADER_W), self.x_of(last + 1))
+            if x < self.width():
+                p.fillRect(QRectF(x, top, self.width() - x, self.height() - top), veil)
+
+    def _paint_marks(
+        self,
+        p: QPainter,
+        st: TimelineStyle,
+        geometry: list[tuple[float, float]],
+        marks: list[EventMark],
+    ) -> None:
+        n_lanes = len(geometry)
+        left, right = self.content_left, float(self.width())
+        rows_right: list[list[float]] = []
+        for i, (_top, h) in enumerate(geometry):
+            collapsed = self.data.density.lanes[i].key in self.collapsed
+            rows = 1 if collapsed else max(1, int((h - 4) // ROW_H))
+            rows_right.append([-math.inf] * rows)
+        px_per_day = self.content_width / self.viewport.length
+        fm = self._fm
+        p.setFont(self._font)
+        labels: list[tuple[QRectF, str, QColor, bool]] = []
+        on_top: list[tuple[EventMark, QRectF, float]] = []
+        dim_focus = not self.data.focus.is_empty()
+        no_pen = Qt.PenStyle.NoPen
+        for m in marks:
+            if m.lane >= n_lanes:
+                continue
+            top, h = geometry[m.lane]
+            collapsed = len(rows_right[m.lane]) == 1 and h <= COLLAPSED_H
+            x0 = HEADER_W + (m.earliest - self.viewport.start) * px_per_day
+            x1 = HEADER_W + (m.latest + 1 - self.viewport.start) * px_per_day
+            point = m.precision == "day" and m.latest == m.earliest
+            if point:
+                xc = (x0 + x1) / 2
+                x0, x1 = xc - POINT_R, xc + POINT_R
+            elif x1 - x0 < 3:
+                xc = (x0 + x1) / 2
+                x0, x1 = xc - 1.5, xc + 1.5
+            selected = m.id == self.current
+            # Label: inside a wide bar, else to the right of the mark.
+            tw = min(MAX_LABEL_W, self._text_width(m.title)) if not collapsed else 0.0
+            vis0, vis1 = max(x0, left), min(x1, right)
+            inside = not point and (vis1 - vis0) >= tw + 10
+            foot_right = x1 if inside or collapsed else x1 + 4 + tw
+            rows = rows_right[m.lane]
+            row = next((r for r, rr in enumerate(rows) if rr + 6 <= x0), -1)
+            show_label = not collapsed
+            if row < 0:
+                row = next((r for r, rr in enumerate(rows) if rr + 1 <= x0), -1)
+                show_label = False
+                foot_right = x1
+                if row < 0:
+                    row = min(range(len(rows)), key=rows.__getitem__)
+            if selected and not collapsed:
+                show_label = True
+            rows[row] = max(rows[row], foot_right if show_label else x1)
+            y = top + 2 + row * ROW_H + (ROW_H / 2 if not collapsed else (h - 2) / 2)
+            faded = dim_focus and not m.focus
+            p.setPen(no_pen)
+            if point:
+                p.setBrush(st.kind_color(m.kind, 0.25 if faded else 1.0))
+                r = POINT_R if not collapsed else 2.5
+                rect = QRectF(x1 - POINT_R - r, y - r, 2 * r, 2 * r)
+                p.drawEllipse(rect)
+            else:
+                bh = 8.0 if not collapsed else 5.0
+                rect = QRectF(x0, y - bh / 2, x1 - x0, bh)
+                if m.precision == "day":
+                    # A stated range: solid.
+                    p.setBrush(st.kind_color(m.kind, 0.25 if faded else 0.9))
+                    p.drawRect(rect)
+                else:
+                    # Known only to the month/season/year: a translucent extent, outlined.
+                    c = QColor(st.kind_color(m.kind))
+                    c.setAlphaF(0.07 if faded else 0.22)
+                    p.setBrush(c)
+                    p.setPen(st.kind_color(m.kind, 0.2 if faded else 0.6))
+                    p.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+                    p.setPen(no_pen)
+            hit_rect = rect.adjusted(-2, -3, 2, 3)
+            if selected or m.id == self._hover:
+                on_top.append((m, rect, y))
+            if show_label:
+                text_x = max(vis0, left) + 5 if inside else x1 + 4
+                lw = tw if not inside else min(tw, vis1 - text_x - 2)
+                lrect = QRectF(text_x, y - ROW_H / 2, lw + 1, ROW_H)
+                tc = (
+                    st.faint_text
+                    if faded
+                    else (QColor("white") if inside and m.precision == "day" else st.text)
+                )
+                labels.append((lrect, m.title, tc, m.key_event or selected))
+                hit_rect = hit_rect.united(lrect)
+            self._hits.append(_Hit(hit_rect, m.id, m.earliest, m.latest, 1, m.lane))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        for rect, text, color, bold in labels:
+            p.setFont(self._bold if bold else self._font)
+            p.setPen(color)
+            shown = (
+                fm.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+                if fm.horizontalAdvance(text) > rect.width()
+                else text
+            )
+            p.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown)
+        for m, rect, _y in on_top:
+            pen = QPen(st.highlight if m.id == self.current else st.mid_text, 2.0)
+            p.setPen(pen)
+            p.drawRoundedRect(rect.adjusted(-2.5, -2.5, 2.5, 2.5), 3, 3)
+
+    def _paint_density(
+        self, p: QPainter, st: TimelineStyle, geometry: list[tuple[float, float]]
+    ) -> None:
+        """Per-lane histograms of event midpoints, with a count on each cluster."""
+        left, width = self.content_left, self.content_width
+        n_bins = max(1, int(width // BIN_PX))
+        vp = self.viewport
+        edges = [math.floor(vp.start + i * BIN_PX * vp.length / width) for i in range(n_bins + 1)]
+        edges[-1] = max(edges[-1], math.ceil(vp.end))
+        focus = self.data.density.focus is not None
+        per_lane = self.data.bin_counts(edges)
+        per_lane_focus = self.data.bin_counts(edges, True) if focus else None
+        peak = max((max(b) for b in per_lane if b), default=0) or 1
+        kind_mode = self.data.mode == "kind"
+        p.setFont(self._small)
+        fm = self._fm_small
+        p.setPen(Qt.PenStyle.NoPen)
+        max_run = max(8, int(140 // BIN_PX))
+        for i, (top, h) in enumerate(geometry):
+            lane = self.data.density.lanes[i]
+            counts = per_lane[i]
+            collapsed = lane.key in self.collapsed
+            base = top + h - 1
+            usable = h - (3 if collapsed else 15)
+            scale = usable / math.sqrt(peak)
+            layers = [(counts, 0.3 if focus else 0.75)]
+            if per_lane_focus is not None:
+                layers.append((per_lane_focus[i], 0.9))
+            for values, alpha in layers:
+                rects = [
+                    QRectF(left + b * BIN_PX, base - hh, BIN_PX, hh)
+                    for b, c in enumerate(values)
+                    if c
+                    for hh in (max(1.0, scale * math.sqrt(c)),)
+                ]
+                if rects:
+                    color = st.kind_color(lane.key, alpha) if kind_mode else st.neutral_color(alpha)
+                    p.setBrush(color)
+                    p.drawRects(rects)
+            # Clusters: runs of non-empty bins (split when long), each with its count.
+            run_start = -1
+            label_right = -math.inf
+            n = len(counts)
+            for b in range(n + 1):
+                filled = b < n and counts[b] > 0
+                if filled and run_start < 0:
+                    run_start = b
+                if not (run_start >= 0 and (not filled or b - run_start >= max_run)):
+                    continue
+                total = sum(counts[run_start:b])
+                x0, x1 = left + run_start * BIN_PX, left + b * BIN_PX
+                self._hits.append(
+                    _Hit(
+                        QRectF(x0, top, x1 - x0, h), None, edges[run_start], edges[b] - 1, total, i
+                    )
+                )
+                if not collapsed and total:
+                    text = _short_count(total)
+                    tw = fm.horizontalAdvance(text)
+                    cx = (x0 + x1) / 2 - tw / 2
+                    if cx >= label_right + 6:
+                        p.setPen(st.mid_text)
+                        p.drawText(QPointF(cx, top + 11), text)
+                        p.setPen(Qt.PenStyle.NoPen)
+                        label_right = cx + tw
+                run_start = b if filled else -1
+        p.setBrush(Qt.BrushStyle.NoBrush)
+
+    # --- input -----------------------------------------------------------
+    def hit_at(self, pos: QPointF) -> _Hit | None:
+        for hit in reversed(self._hits):
+            if hit.rect.contains(pos):
+                return hit
+        return None
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        delta = event.angleDelta()
+        pixel = event.pixelDelta()
+        x = event.position().x()
+        if abs(delta.x()) > abs(delta.y()) or event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            d = pixel.x() or pixel.y() or (delta.x() or delta.y()) / 4
+            self.pan_pixels(float(d))
+        elif delta.y():
+            self.zoom(math.pow(1.0015, delta.y()), max(x, self.content_left))
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._flick.stop()
+        if event.button() != Qt.MouseButton.LeftButton:
+            return super().mousePressEvent(event)
+        pos = event.position()
+        if pos.x() < HEADER_W:
+            for rect, lane in self._headers:
+                if rect.contains(pos):
+                    self.laneToggled.emit(lane)
+                    return None
+            return None
+        self._press = pos
+        self._press_range = (self.viewport.start, self.viewport.end)
+        self._dragging = False
+        self._velocity = 0.0
+        self._last_x = pos.x()
+        self._last_move.start()
+        return None
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        if self._press is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            if not self._dragging and abs(pos.x() - self._press.x()) >= DRAG_THRESHOLD:
+                self._dragging = True
+                self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            if self._dragging:
+                assert self._press_range is not None
+                start, end = self._press_range
+                days = (pos.x() - self._press.x()) * (end - start) / self.content_width
+                self.viewport.set_range(start - days, end - days)
+                elapsed = max(1, self._last_move.restart())
+                v = (pos.x() - self._last_x) / elapsed
+                self._velocity = 0.6 * v + 0.4 * self._velocity
+                self._last_x = pos.x()
+                self._changed()
+            return
+        hit = self.hit_at(pos)
+        hover = hit.event_id if hit is not None else None
+        if hover != self._hover:
+            self._hover = hover
+            self.setCursor(
+                Qt.CursorShape.PointingHandCursor if hit is not None else Qt.CursorShape.ArrowCursor
+            )
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self._press is None:
+            return super().mouseReleaseEvent(event)
+        pos = event.position()
+        if self._dragging:
+            self.unsetCursor()
+            # A flick: keep gliding if the pointer was still moving when released.
+            if abs(self._velocity) > 0.3 and self._last_move.elapsed() < 60:
+                self._flick_clock.start()
+                self._flick.start()
+        else:
+            hit = self.hit_at(pos)
+            if hit is not None and hit.event_id is not None:
+                self.eventActivated.emit(hit.event_id)
+            elif hit is not None:
+                # A cluster: zoom into its days.
+                pad = max(1.0, (hit.last - hit.first) * 0.3)
+                self.set_visible_range(hit.first - pad, hit.last + 1 + pad)
+        self._press = None
+        self._dragging = False
+        return None
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if event.position().x() >= HEADER_W and self.hit_at(event.position()) is None:
+            self.zoom(2.0, event.position().x())
+
+    @Slot()
+    def _on_flick_timeout(self) -> None:
+        dt = max(1, self._flick_clock.restart())
+        self.pan_pixels(self._velocity * dt)
+        self._velocity *= math.pow(0.94, dt / 16)
+        if abs(self._velocity) < 0.02:
+            self._flick.stop()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom(1.5)
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom(1 / 1.5)
+        elif key == Qt.Key.Key_Home:
+            self.fit_all()
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            self.stepRequested.emit(1 if key == Qt.Key.Key_Right else -1)
+        else:
+            super().keyPressEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        etype = event.type()
+        if etype == QEvent.Type.Gesture:
+            pinch = event.gesture(Qt.GestureType.PinchGesture)  # type: ignore[attr-defined]
+            if isinstance(pinch, QPinchGesture):
+                flags = pinch.changeFlags()
+                if flags & QPinchGesture.ChangeFlag.ScaleFactorChanged:
+                    centre = self.mapFromGlobal(pinch.centerPoint().toPoint())
+                    self.zoom(pinch.scaleFactor(), float(centre.x()))
+                event.accept()
+                return True
+        if (
+            etype == QEvent.Type.NativeGesture
+            and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture  # type: ignore[attr-defined]
+        ):
+            self.zoom(1.0 + event.value(), event.position().x())  # type: ignore[attr-defined]
+            return True
+        if etype == QEvent.Type.ToolTip:
+            pos = QPointF(event.pos())  # type: ignore[attr-defined]
+            hit = self.hit_at(pos)
+            if hit is None and pos.x() < HEADER_W:
+                lane = next((i for r, i in self._headers if r.contains(pos)), None)
+                if lane is not None:
+                    info = self.data.density.lanes[lane]
+                    tip = f"<b>{_esc(info.label)}</b> — {info.count:,} events"
+                    if info.tooltip:
+                        tip += f"<br>{_esc(info.tooltip)}"
+                    QToolTip.showText(
+                        event.globalPos(), tip + "<br><i>click to collapse or expand</i>", self
+                    )  # type: ignore[attr-defined]
+                    return True
+            if hit is None:
+                QToolTip.hideText()
+                event.ignore()
+                return True
+            QToolTip.showText(event.globalPos(), self._tooltip(hit), self)  # type: ignore[attr-defined]
+            return True
+        return super().event(event)
+
+    def _tooltip(self, hit: _Hit) -> str:
+        if hit.event_id is None:
+            a = format_day(hit.first, self.julian)
+            b = format_day(hit.last, self.julian)
+            return f"<b>{hit.count:,} events</b><br>{a} – {b}<br><i>click to zoom in</i>"
+        info = self.data.query.info(hit.event_id)
+        if info is None:
+            return hit.event_id
+        lines = [
+            f"<b>{_esc(info.title)}</b>",
+            f"{_esc(info.date_text)} <span style='color:gray'>({_esc(info.precision.replace('_', ' '))})</span>",
+        ]
+        if info.julian:
+            lines.append(f"old style: {_esc(info.julian)}")
+        if info.sources:
+            lines.append("Sources: " + "; ".join(_esc(s) for s in info.sources))
+        return "<br>".join(lines)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _short_count(n: int) -> str:
+    if n >= 10000:
+        return f"{n / 1000:.0f}k"
+    if n >= 1000:
+        return f"{n / 1000:.1f}k"
+    return str(n)
