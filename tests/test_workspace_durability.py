@@ -55,10 +55,8 @@ def test_killed_writer_loses_no_acknowledged_edit(tmp_path: Path) -> None:
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "READY"
         kill_after = rng.randint(1, 25)
-        n = 0
-        for line in child.stdout:
+        for n, line in enumerate(child.stdout, start=1):
             acked.add(int(line.split()[1]))
-            n += 1
             if n >= kill_after:
                 os.kill(child.pid, signal.SIGKILL)
                 break

@@ -1,0 +1,254 @@
+"""The review panel shown beside the event detail: status with reason, corrections,
+notes, tags and the event's history. It only reads the effective view and asks the
+controller to act; it refreshes when a Change concerns the current event."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QStringListModel, Qt, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.models import EVENT_KINDS
+from db.workspace.effective import EffectiveEvent
+from db.workspace.service import Change
+from desktop.annotations.controller import AnnotationController
+from desktop.annotations.history_model import HistoryModel
+
+STATUS_BUTTONS = (
+    ("confirmed", "Confirm"),
+    ("disputed", "Dispute"),
+    ("rejected", "Reject"),
+    ("unreviewed", "Unreviewed"),
+)
+
+
+class AnnotationPanel(QWidget):
+    """Review controls for the selected event."""
+
+    def __init__(self, controller: AnnotationController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("annotationPanel")
+        self.controller = controller
+        self._event: EffectiveEvent | None = None
+
+        self.header = QLabel(self)
+        self.header.setObjectName("reviewHeader")
+        self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.progress = QLabel(str(controller.progress()), self)
+        self.progress.setObjectName("panelProgress")
+
+        self.reason = QLineEdit(self)
+        self.reason.setObjectName("reasonEdit")
+        self.reason.setPlaceholderText("Reason (optional)")
+        self.reason.setAccessibleName("Reason for the review status")
+        self.status_group = QButtonGroup(self)
+        self.status_group.setExclusive(True)
+        self.status_buttons: dict[str, QPushButton] = {}
+        status_row = QHBoxLayout()
+        for status, text in STATUS_BUTTONS:
+            b = QPushButton(text, self)
+            b.setObjectName(f"status_{status}")
+            b.setCheckable(True)
+            b.setAccessibleName(f"Mark event {status}")
+            self.status_group.addButton(b)
+            self.status_buttons[status] = b
+            b.clicked.connect(lambda _c=False, s=status: self._on_status_button_clicked(s))
+            status_row.addWidget(b)
+
+        fix = QGroupBox("Correct", self)
+        self.title_edit = QLineEdit(fix)
+        self.title_edit.setObjectName("titleEdit")
+        self.kind_combo = QComboBox(fix)
+        self.kind_combo.setObjectName("kindCombo")
+        self.kind_combo.addItems(list(EVENT_KINDS))
+        self.date_edit = QLineEdit(fix)
+        self.date_edit.setObjectName("dateEdit")
+        self.date_edit.setPlaceholderText("YYYY, YYYY-MM, YYYY-MM-DD or START/END")
+        self.phase_edit = QLineEdit(fix)
+        self.phase_edit.setObjectName("phaseEdit")
+        self.apply_button = QPushButton("Apply corrections", fix)
+        self.apply_button.setObjectName("applyCorrections")
+        self.apply_button.clicked.connect(self._on_apply_button_clicked)
+        form = QFormLayout(fix)
+        form.addRow("Title", self.title_edit)
+        form.addRow("Kind", self.kind_combo)
+        form.addRow("Date", self.date_edit)
+        form.addRow("Phase", self.phase_edit)
+        form.addRow(self.apply_button)
+        self.participants = QLabel(fix)
+        self.participants.setObjectName("participantsLabel")
+        self.participants.setWordWrap(True)
+        form.addRow("Who, where", self.participants)
+
+        notes = QGroupBox("Notes and tags", self)
+        self.notes_model = QStringListModel(self)
+        self.notes_view = QListView(notes)
+        self.notes_view.setObjectName("notesList")
+        self.notes_view.setModel(self.notes_model)
+        self.notes_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.note_edit = QPlainTextEdit(notes)
+        self.note_edit.setObjectName("noteEdit")
+        self.note_edit.setPlaceholderText("Write a note…")
+        self.note_edit.setTabChangesFocus(True)
+        self.markdown = QCheckBox("Markdown", notes)
+        self.markdown.setObjectName("noteMarkdown")
+        self.add_note_button = QPushButton("Add note", notes)
+        self.add_note_button.setObjectName("addNote")
+        self.add_note_button.clicked.connect(self._on_add_note_button_clicked)
+        self.delete_note_button = QPushButton("Delete note", notes)
+        self.delete_note_button.setObjectName("deleteNote")
+        self.delete_note_button.clicked.connect(self._on_delete_note_button_clicked)
+        self.tag_edit = QLineEdit(notes)
+        self.tag_edit.setObjectName("tagEdit")
+        self.tag_edit.setPlaceholderText("Add a tag and press Enter")
+        self.tag_edit.returnPressed.connect(self._on_tag_edit_return_pressed)
+        self.tags = QLabel(notes)
+        self.tags.setObjectName("tagsLabel")
+        nl = QVBoxLayout(notes)
+        nl.addWidget(self.notes_view)
+        nl.addWidget(self.note_edit)
+        row = QHBoxLayout()
+        row.addWidget(self.markdown)
+        row.addStretch(1)
+        row.addWidget(self.delete_note_button)
+        row.addWidget(self.add_note_button)
+        nl.addLayout(row)
+        nl.addWidget(self.tag_edit)
+        nl.addWidget(self.tags)
+
+        self.history_model = HistoryModel(self)
+        self.history_view = QListView(self)
+        self.history_view.setObjectName("eventHistory")
+        self.history_view.setModel(self.history_model)
+        self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history_view.setWordWrap(True)
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.header)
+        lay.addWidget(self.progress)
+        lay.addLayout(status_row)
+        lay.addWidget(self.reason)
+        lay.addWidget(fix)
+        lay.addWidget(notes)
+        lay.addWidget(QLabel("History", self))
+        lay.addWidget(self.history_view, 1)
+
+        controller.selection.eventChanged.connect(self._on_selection_event_changed)
+        controller.changed.connect(self._on_controller_changed)
+        controller.progressChanged.connect(lambda p: self.progress.setText(str(p)))
+        self.refresh()
+
+    @property
+    def event_id(self) -> str | None:
+        return self.controller.selection.event
+
+    def refresh(self) -> None:
+        """Show the current event as the reviewer's changes make it."""
+        eid = self.event_id
+        ev = self.controller.effective(eid) if eid else None
+        self._event = ev
+        self.setEnabled(ev is not None)
+        if ev is None:
+            self.header.setText("No event selected")
+            self.notes_model.setStringList([])
+            self.history_model.set_entries([])
+            return
+        self.header.setText(
+            f"{ev.title} — {ev.status.status}"
+            + (f" ({ev.status.reason})" if ev.status.reason else "")
+        )
+        for status, b in self.status_buttons.items():
+            b.setChecked(status == ev.status.status)
+        self.title_edit.setText(ev.title)
+        if self.kind_combo.findText(ev.kind) < 0:
+            self.kind_combo.addItem(ev.kind)
+        self.kind_combo.setCurrentText(ev.kind)
+        self.date_edit.setText(ev.value)
+        self.phase_edit.setText(ev.phase_id or "")
+        self.participants.setText(", ".join(f"{e} ({r})" for e, r in ev.participants) or "—")
+        self.notes_model.setStringList(
+            [
+                ("[md] " if n.format == "markdown" else "") + f"{n.text} — {n.reviewer}"
+                for n in ev.notes
+            ]
+        )
+        self.tags.setText(" ".join(f"#{t}" for t in ev.tags))
+        self.history_model.set_entries(self.controller.service.history("event", ev.id))
+
+    # --- slots ------------------------------------------------------------------------
+    @Slot(object, object)
+    def _on_selection_event_changed(self, _current: str | None, _previous: str | None) -> None:
+        self.reason.clear()
+        self.note_edit.clear()
+        self.refresh()
+
+    @Slot(object)
+    def _on_controller_changed(self, change: Change) -> None:
+        if self.event_id is not None and change.touches_event(self.event_id):
+            self.refresh()
+
+    def _on_status_button_clicked(self, status: str) -> None:
+        if self.event_id is not None:
+            self.controller.set_status(self.event_id, status, self.reason.text().strip())
+        self.refresh()  # a refused change must not leave the wrong button checked
+
+    @Slot()
+    def _on_apply_button_clicked(self) -> None:
+        ev = self._event
+        if ev is None:
+            return
+        wanted = {
+            "title": (self.title_edit.text().strip(), ev.title),
+            "kind": (self.kind_combo.currentText(), ev.kind),
+            "date": (self.date_edit.text().strip(), ev.value),
+            "phase": (self.phase_edit.text().strip() or None, ev.phase_id),
+        }
+        changed = {f: new for f, (new, old) in wanted.items() if new != old}
+        if not changed:
+            return
+        stack = self.controller.undo_stack
+        stack.beginMacro(f"Correct {', '.join(changed)} of {ev.id}")
+        for field, value in changed.items():
+            self.controller.correct(ev.id, field, value)
+        stack.endMacro()
+        self.refresh()
+
+    @Slot()
+    def _on_add_note_button_clicked(self) -> None:
+        text = self.note_edit.toPlainText()
+        if self.event_id is None or not text.strip():
+            return
+        fmt = "markdown" if self.markdown.isChecked() else "plain"
+        if self.controller.add_note("event", self.event_id, text, fmt):
+            self.note_edit.clear()
+
+    @Slot()
+    def _on_delete_note_button_clicked(self) -> None:
+        row = self.notes_view.currentIndex().row()
+        if self._event is not None and 0 <= row < len(self._event.notes):
+            self.controller.delete_note(self._event.notes[row].id)
+
+    @Slot()
+    def _on_tag_edit_return_pressed(self) -> None:
+        text = self.tag_edit.text()
+        if (
+            self.event_id is not None
+            and text.strip()
+            and self.controller.add_tag("event", self.event_id, text)
+        ):
+            self.tag_edit.clear()
