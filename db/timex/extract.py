@@ -642,7 +642,8 @@ _PATTERNS: list[tuple[str, str, Handler]] = [
     ),
     (
         "rel_time",
-        r"(?:At|at|By|by|Around|around)\s(?:the\ssame|that|this)\stime\b",
+        r"(?:At|at|By|by|Around|around)\s(?:the\ssame|that|this)\stime\b"
+        r"|(?:At|at)\sthe\stime(?=\s?[,.;])",
         _rel_time,
     ),
     (
