@@ -31,7 +31,7 @@ import math
 import re
 import unicodedata
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,6 +91,8 @@ _TOKEN = re.compile(r"[^\W_]+")
 
 _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 _MAX_TERMS = 8
+#: How many matching entities widen the passage and event searches with their aliases.
+_NAMED_ENTITIES = 3
 _SNIPPET_CHARS = 180
 
 
@@ -280,11 +282,15 @@ def _match_spans(
                 if ti not in matched and toks[i + n - 1][2] == term.tokens[-1]:
                     whole += 1
                 matched.add(ti)
-    for phrase in extra_phrases:
-        n = len(phrase)
-        for i in range(len(toks) - n + 1):
-            if all(toks[i + k][2] == phrase[k] for k in range(n)):
-                spans.append((toks[i][0], toks[i + n - 1][1]))
+    if extra_phrases:
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in extra_phrases:
+            by_first.setdefault(phrase[0], []).append(phrase)
+        for i, (_a, _b, tok) in enumerate(toks):
+            for phrase in by_first.get(tok, ()):
+                n = len(phrase)
+                if i + n <= len(toks) and all(toks[i + k][2] == phrase[k] for k in range(1, n)):
+                    spans.append((toks[i][0], toks[i + n - 1][1]))
     return _merge(spans), matched, whole
 
 
@@ -374,7 +380,7 @@ def _match(fts_table: str) -> ColumnElement[bool]:
 class _EngineInfo:
     tables: set[str]
     entities: list[tuple[str, str, str, int, tuple[str, ...]]] | None = None
-    events: list[tuple[str, str, str, int, int]] | None = None
+    entity_index: dict[str, tuple[str, str, str, int, tuple[str, ...]]] | None = None
     sources: dict[str, str] = field(default_factory=dict)
 
 
@@ -419,22 +425,13 @@ def _entity_rows(
 
 # --- the three searches -------------------------------------------------------------------
 
+_EntityRow = tuple[str, str, str, int, tuple[str, ...]]  # id, name, type, mentions, aliases
 
-def _entity_text_match(
-    names: Sequence[str], terms: Sequence[Term]
-) -> tuple[float, str, list[tuple[int, int]]] | None:
-    """Best (score, matched name, spans) when every term is in one of ``names``."""
-    best: tuple[float, str, list[tuple[int, int]]] | None = None
-    for rank, name in enumerate(names):
-        spans, matched, whole = _match_spans(name, terms)
-        if len(matched) != len(terms):
-            continue
-        toks = tokenize(name)
-        exact = [t for _a, _b, t in toks] == [tok for term in terms for tok in term.tokens]
-        score = 10.0 * exact + 2.0 * whole + (1.0 if rank == 0 else 0.0) - 0.01 * len(toks)
-        if best is None or score > best[0]:
-            best = (score, name, spans)
-    return best
+
+def _entity_by_id(info: _EngineInfo, con: Connection) -> dict[str, _EntityRow]:
+    if info.entity_index is None:
+        info.entity_index = {r[0]: r for r in _entity_rows(info, con)}
+    return info.entity_index
 
 
 def _search_entities(
@@ -446,57 +443,69 @@ def _search_entities(
 ) -> tuple[list[Hit], int]:
     if "entity" not in info.tables:
         return [], 0
-    candidates: list[tuple[str, str, str, int, tuple[str, ...]]]
+    candidates: Iterable[_EntityRow]
     if "entity_fts" in info.tables:
         expr = _fts_expression(q.terms, {})
         rows = con.execute(
             text("SELECT f.entity_id FROM entity_fts f WHERE entity_fts MATCH :q LIMIT 500"),
             {"q": expr},
         )
-        ids = {str(r[0]) for r in rows}
-        candidates = [r for r in _entity_rows(info, con) if r[0] in ids]
+        index = _entity_by_id(info, con)
+        candidates = [index[str(r[0])] for r in rows if str(r[0]) in index]
     else:
         candidates = _entity_rows(info, con)
     allowed: set[str] | None = None
     if not filters.is_empty():
         allowed = {str(r[0]) for r in con.execute(select(Entity.id).where(entity_clause(filters)))}
-    scored: list[tuple[float, Hit]] = []
-    for eid, name, etype, mentions, aliases in candidates:
+    scorer = _Scorer(q.terms)
+    n_terms = len(q.terms)
+    query_tokens = [tok for term in q.terms for tok in term.tokens]
+    # Score each entity by its best-matching spelling (regexes on folded text; cheap).
+    scored: list[tuple[float, str, _EntityRow]] = []
+    for row in candidates:
+        eid, name, _etype, mentions, aliases = row
         if allowed is not None and eid not in allowed:
             continue
-        m = _entity_text_match([name, *aliases], q.terms)
-        if m is None:
-            continue
-        score, matched_name, spans = m
-        score += math.log1p(mentions)
+        best: tuple[float, str] | None = None
+        for rank, spelling in enumerate((name, *aliases)):
+            folded = fold(spelling)
+            matched, whole = scorer.counts(folded)
+            if matched < n_terms:
+                continue
+            exact = whole == n_terms and _TOKEN.findall(folded) == query_tokens
+            score = 10.0 * exact + 2.0 * whole + (1.0 if rank == 0 else 0.0)
+            score -= 0.01 * len(_TOKEN.findall(folded))  # shorter names first
+            if best is None or score > best[0]:
+                best = (score, spelling)
+        if best is not None:
+            scored.append((best[0] + math.log1p(mentions), best[1], row))
+    scored.sort(key=lambda x: (-x[0], x[2][1]))
+    hits: list[Hit] = []
+    for score, spelling, (eid, name, etype, mentions, aliases) in scored[:limit]:
+        spans, _m, _w = _match_spans(spelling, q.terms)
         title_spans: tuple[tuple[int, int], ...] = ()
-        if matched_name == name:
+        snip_spans: tuple[tuple[int, int], ...] = ()
+        if spelling == name:
             title_spans = tuple(spans)
             others = [a for a in aliases if fold(a) != fold(name)][:4]
-            snippet = f"{etype}" + (" · also " + ", ".join(others) if others else "")
-            snip_spans: tuple[tuple[int, int], ...] = ()
+            snippet = etype + (" · also " + ", ".join(others) if others else "")
         else:
-            title_spans = ()
             lead = f"{etype} · also "
-            snippet = lead + matched_name
+            snippet = lead + spelling
             snip_spans = tuple((a + len(lead), b + len(lead)) for a, b in spans)
-        scored.append(
-            (
+        hits.append(
+            Hit(
+                "entity",
+                eid,
+                name,
+                snippet,
+                snip_spans,
                 score,
-                Hit(
-                    "entity",
-                    eid,
-                    name,
-                    snippet,
-                    snip_spans,
-                    score,
-                    title_spans=title_spans,
-                    detail=f"{etype} · {mentions} mentions",
-                ),
+                title_spans=title_spans,
+                detail=f"{etype} · {mentions} mentions",
             )
         )
-    scored.sort(key=lambda x: (-x[0], x[1].title))
-    return [h for _s, h in scored[:limit]], len(scored)
+    return hits, len(scored)
 
 
 def _search_events(
@@ -510,9 +519,10 @@ def _search_events(
 ) -> tuple[list[Hit], int, bool]:
     if "event" not in info.tables:
         return [], 0, False
-    cap = max(limit * 10, 200)
+    cap = max(limit * 5, 100)
     clause = event_clause(filters, review=review)
     base = select(Event.id, Event.title, Event.kind, Event.value).where(clause)
+    scorer = _Scorer(q.terms)
     rows: list[Any]
     if "event_fts" in info.tables:
         expr = _fts_expression(q.terms, {})
@@ -524,29 +534,16 @@ def _search_events(
         )
         rows = list(con.execute(stmt, {"q": expr}))
     else:
-        rows = []
-        for r in con.execute(base):
-            _spans, matched, _w = _match_spans(str(r[1]), q.terms)
-            if len(matched) == len(q.terms):
-                rows.append(r)
+        n_terms = len(q.terms)
+        rows = [r for r in con.execute(base) if scorer.counts(fold(str(r[1])))[0] == n_terms]
     more = len(rows) >= cap
-    scored: dict[str, tuple[float, Hit]] = {}
+    # (score, event id, title, kind, value); spans are cut for the winners only.
+    scored: dict[str, tuple[float, str, str, str, str]] = {}
     for eid, title, kind, value in rows:
-        spans, _matched, whole = _match_spans(str(title), q.terms)
+        _matched, whole = scorer.counts(fold(str(title)))
         score = 5.0 + whole - 0.01 * len(str(title))
-        scored[str(eid)] = (
-            score,
-            Hit(
-                "event",
-                str(eid),
-                str(title),
-                f"{value} · {kind}",
-                (),
-                score,
-                title_spans=tuple(spans),
-                detail=f"{value} · {kind}",
-            ),
-        )
+        scored[str(eid)] = (score, str(eid), str(title), str(kind), str(value))
+    phrases = _alias_phrases(info, con, entity_ids)
     if entity_ids and "participant" in info.tables:
         placeholders = ", ".join(f":e{i}" for i in range(len(entity_ids)))
         params: dict[str, Any] = {f"e{i}": e for i, e in enumerate(entity_ids)}
@@ -555,36 +552,31 @@ def _search_events(
             f"SELECT DISTINCT event_id FROM participant WHERE entity_id IN ({placeholders}) "
             "LIMIT :cap"
         )
-        ids = [str(r[0]) for r in con.execute(sub, params)]
+        ids = [str(r[0]) for r in con.execute(sub, params) if str(r[0]) not in scored]
         if ids:
-            phrases = _alias_phrases(info, con, entity_ids)
+            names_entity = _any_phrase(phrases)
             for eid, title, kind, value in con.execute(base.where(Event.id.in_(ids))):
-                if str(eid) in scored:
-                    continue
                 # Involving an entity the query names ranks above a mere prefix in a title,
                 # and naming it in the title (by any alias) above that.
-                spans, _m, _w = _match_spans(str(title), (), phrases)
-                score = 6.5 if spans else 5.5
-                scored[str(eid)] = (
-                    score,
-                    Hit(
-                        "event",
-                        str(eid),
-                        str(title),
-                        f"{value} · {kind}",
-                        (),
-                        score,
-                        title_spans=tuple(spans),
-                        detail=f"{value} · {kind}",
-                    ),
-                )
-    ordered = sorted(scored.values(), key=lambda x: (-x[0], x[1].detail))
-    top = [h for _s, h in ordered[:limit]]
-    return _with_evidence_snippets(con, info, top, q, entity_ids), len(ordered), more
+                score = 6.5 if names_entity(fold(str(title))) else 5.5
+                scored[str(eid)] = (score, str(eid), str(title), str(kind), str(value))
+    ordered = sorted(scored.values(), key=lambda x: (-x[0], x[4], x[1]))
+    top: list[Hit] = []
+    for score, eid, title, kind, value in ordered[:limit]:
+        spans, _m, _w = _match_spans(title, q.terms, phrases)
+        detail = f"{value} · {kind}"
+        top.append(
+            Hit("event", eid, title, detail, (), score, title_spans=tuple(spans), detail=detail)
+        )
+    return _with_evidence_snippets(con, info, top, q, phrases), len(ordered), more
 
 
 def _with_evidence_snippets(
-    con: Connection, info: _EngineInfo, hits: list[Hit], q: Query, entity_ids: Sequence[str]
+    con: Connection,
+    info: _EngineInfo,
+    hits: list[Hit],
+    q: Query,
+    phrases: Sequence[tuple[str, ...]],
 ) -> list[Hit]:
     """Each event hit with a snippet of its first evidence passage, matches highlighted."""
     if not hits or "evidence" not in info.tables:
@@ -597,7 +589,6 @@ def _with_evidence_snippets(
     )
     for eid, body in rows:
         first.setdefault(str(eid), str(body))
-    phrases = _alias_phrases(info, con, entity_ids)
     out: list[Hit] = []
     for h in hits:
         body = first.get(str(h.id), "")
@@ -641,16 +632,19 @@ def _variants(con: Connection, info: _EngineInfo, terms: Sequence[Term]) -> dict
 def _alias_phrases(
     info: _EngineInfo, con: Connection, entity_ids: Sequence[str]
 ) -> list[tuple[str, ...]]:
+    """Every spelling of the given entities, as folded token tuples (at most 40)."""
     if not entity_ids:
         return []
-    wanted = set(entity_ids)
+    index = _entity_by_id(info, con)
     phrases: list[tuple[str, ...]] = []
-    for eid, name, _t, _m, aliases in _entity_rows(info, con):
-        if eid in wanted:
-            for a in (name, *aliases):
-                toks = tuple(t for _s, _e, t in tokenize(a))
-                if toks and toks not in phrases:
-                    phrases.append(toks)
+    for eid in entity_ids:
+        row = index.get(eid)
+        if row is None:
+            continue
+        for a in (row[1], *row[4]):
+            toks = tuple(t for _s, _e, t in tokenize(a))
+            if toks and toks not in phrases:
+                phrases.append(toks)
     return phrases[:40]
 
 
@@ -665,7 +659,7 @@ def _search_passages(
 ) -> tuple[list[Hit], int, bool]:
     if "passage_fts" not in info.tables:
         return [], 0, False
-    cap = max(limit * 10, 200)
+    cap = max(limit * 5, 100)
     variants = _variants(con, info, q.terms)
     alias_phrases = _alias_phrases(info, con, entity_ids)
     expr = _fts_expression(q.terms, variants, alias_phrases)
@@ -688,7 +682,7 @@ def _search_passages(
             text(
                 f"SELECT m.passage_id, m.start - p.start, m.end - p.start FROM mention m "
                 f"JOIN passage p ON p.id = m.passage_id "
-                f"WHERE m.entity_id IN ({placeholders}) ORDER BY m.passage_id LIMIT :cap"
+                f"WHERE m.entity_id IN ({placeholders}) LIMIT :cap"
             ),
             params,
         ):
@@ -701,14 +695,14 @@ def _search_passages(
     more = len(rows) >= cap
     # Rank every candidate cheaply on its folded text; cut snippets for the winners only.
     scorer = _Scorer(q.terms)
-    alias_scorer = _Scorer([Term(p, phrase=True) for p in alias_phrases])
+    names_entity = _any_phrase(alias_phrases)
     ranked: list[tuple[float, int, Any]] = []
     for row in rows:
         body = str(row[5])
         score = (
             scorer.score(fold(body))
             # Naming an entity the query names (by mention or any alias) counts as a whole match.
-            + (4.0 if int(row[0]) in mentioned or alias_scorer.score(fold(body)) else 0.0)
+            + (4.0 if int(row[0]) in mentioned or names_entity(fold(body)) else 0.0)
             + (1.0 if row[4] == "heading" else 0.0)
             - 0.002 * len(body)
         )
@@ -737,6 +731,17 @@ def _search_passages(
     return hits, len(ranked), more
 
 
+def _any_phrase(phrases: Sequence[tuple[str, ...]]) -> Callable[[str], bool]:
+    """A test "does this folded text contain any of these phrases as whole words"."""
+    if not phrases:
+        return lambda _s: False
+    alternatives = "|".join(
+        r"[\W_]+".join(re.escape(tok) for tok in p) for p in sorted(phrases, key=len, reverse=True)
+    )
+    pattern = re.compile(r"(?<![^\W_])(?:" + alternatives + r")(?![^\W_])")
+    return lambda folded: pattern.search(folded) is not None
+
+
 class _Scorer:
     """Scores folded text by the query terms it contains: 3 per term, +1 if a whole word."""
 
@@ -748,14 +753,19 @@ class _Scorer:
             whole = start + r"(?![^\W_])"
             self._patterns.append((re.compile(start if t.prefix else whole), re.compile(whole)))
 
-    def score(self, folded: str) -> float:
-        total = 0.0
+    def counts(self, folded: str) -> tuple[int, int]:
+        """(terms found, of which as whole words) in ``folded`` text."""
+        found = whole_words = 0
         for anywhere, whole in self._patterns:
             if anywhere.search(folded):
-                total += 3.0
+                found += 1
                 if whole is anywhere or whole.search(folded):
-                    total += 1.0
-        return total
+                    whole_words += 1
+        return found, whole_words
+
+    def score(self, folded: str) -> float:
+        found, whole_words = self.counts(folded)
+        return 3.0 * found + 1.0 * whole_words
 
 
 def search_all(
@@ -784,7 +794,8 @@ def search_all(
         info = _info(engine, con)
         # Entities the query names: their aliases and mentions widen the other searches.
         ent_hits, n_ent = _search_entities(con, info, q, max(limit, 5), Filters())
-        named = tuple(h.id for h in ent_hits[:5] if isinstance(h.id, str) and h.score >= 2.0)
+        # The best few entities the query names (all its words are in a name or alias).
+        named = tuple(h.id for h in ent_hits[:_NAMED_ENTITIES] if isinstance(h.id, str))
         result.entities_matched = named
         if "entity" in kinds:
             if filters.is_empty():

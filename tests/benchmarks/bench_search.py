@@ -7,7 +7,9 @@ The corpus is the default corpus's sentences with about a third of their words
 swapped for others drawn from a Zipf-like vocabulary (real words plus made-up
 ones, so the vocabulary grows as a real 100 MB corpus's would), written as
 passages into a temporary SQLite database with the schema and ``passage_fts``
-definition the build uses. It is cached in the temp folder (keyed by size and
+definition the build uses, plus 5,000 entities (a few real ones with their
+aliases, mentioned in ~1% of passages each), 100,000 events with participants
+and evidence, and the ``search_index`` stage's tables. It is cached in the temp folder (keyed by size and
 generator version), so only the first run pays the ~1–2 minutes to make it.
 CHRONOSCOPE_BENCH_SEARCH_MB sets the size (default 100).
 """
@@ -32,7 +34,7 @@ from db.search import search_all
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "resources" / "corpus"
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 BUDGET_MS = 20.0
 
 QUERIES = {
@@ -44,7 +46,19 @@ QUERIES = {
     "prefix": "Nakh",
     "prefix, 2 letters": "ar",
     "prefix as typed": "Karabekir pa",
+    "alias": "Shushi",
+    "entity, prefix": "Kazimbe",
 }
+
+#: Named entities planted in the generated corpus: (id, name, aliases).
+ENTITIES = [
+    ("shusha", "Shusha", ["Shusha", "Shushi"]),
+    ("nakhchivan", "Nakhchivan", ["Nakhchivan", "Nakhichevan", "Naxçıvan"]),
+    ("kazim-karabekir", "Kâzım Karabekir", ["Kâzım Karabekir", "Kazm Karabekir", "Karabekir"]),
+    ("kazimbeyov", "Kazimbeyov", ["Kazimbeyov", "Colonel Kazimbeyov"]),
+]
+N_ENTITIES = 5_000
+N_EVENTS = 100_000
 
 
 def _sentences() -> list[str]:
@@ -169,18 +183,90 @@ def generate(path: Path, megabytes: float, seed: int = 8) -> dict[str, int]:
         con.executemany("INSERT INTO passage VALUES (?,?,?,?,?,?,?,?,?)", batch)
     con.execute("INSERT INTO passage_fts(passage_fts) VALUES ('rebuild')")
     con.execute("INSERT INTO passage_fts(passage_fts) VALUES ('optimize')")
-    try:
-        from db import search_index
-
-        con.executescript(";".join(search_index.DDL))
-        rows = sorted(search_index.variants(r[0] for r in con.execute("SELECT text FROM passage")))
-        con.executemany("INSERT INTO search_variant VALUES (?, ?)", rows)
-    except ImportError:
-        pass
+    _add_entities_and_events(con, rng, vocab, pid)
     con.commit()
     con.close()
+    from db import search_index
+
+    reader = sqlite3.connect(tmp)
+    rows = sorted(search_index.variants(r[0] for r in reader.execute("SELECT text FROM passage")))
+    reader.close()
+    engine = writable_engine(tmp, bulk=True)
+    with engine.begin() as sa_con:
+        search_index.fill(sa_con, [])
+        sa_con.exec_driver_sql("INSERT INTO search_variant VALUES (?, ?)", rows)
+    engine.dispose()
     os.replace(tmp, path)
     return {"passages": pid, "bytes": written}
+
+
+def _add_entities_and_events(
+    con: sqlite3.Connection, rng: random.Random, vocab: list[str], n_passages: int
+) -> None:
+    entities = [(i, n, a) for i, n, a in ENTITIES]
+    for k in range(N_ENTITIES - len(ENTITIES)):
+        name = " ".join(rng.sample(vocab[:20000], rng.randint(1, 2))).title()
+        entities.append((f"gen-entity-{k}", name, [name, name.lower() + "i"]))
+    con.executemany(
+        "INSERT INTO entity (id, type, name, coord_approx, curated, mention_count, event_count,"
+        " source_count) VALUES (?, 'place', ?, 1, 1, ?, 0, 0)",
+        [(i, n, 0) for i, n, _a in entities],
+    )
+    con.executemany(
+        "INSERT INTO alias (entity_id, text, ambiguous) VALUES (?, ?, 0)",
+        [(i, a) for i, _n, aliases in entities for a in aliases],
+    )
+    # The planted entities are mentioned in ~1% of passages each (6,000 mentions at 100 MB).
+    mentions = []
+    for eid, name, _a in ENTITIES:
+        for p in rng.sample(range(1, n_passages + 1), max(1, n_passages // 100)):
+            mentions.append((eid, f"gen-{(p // 3500) % 200:03d}", p, 0, len(name), name))
+    con.executemany(
+        "INSERT INTO mention (entity_id, source_id, passage_id, start, end, text, method,"
+        " as_participant) VALUES (?, ?, ?, ?, ?, ?, 'gazetteer', 1)",
+        mentions,
+    )
+    con.execute(
+        "UPDATE entity SET mention_count = (SELECT count(*) FROM mention m WHERE m.entity_id = entity.id)"
+    )
+    kinds = ["battle", "massacre", "occupation", "political", "treaty", "other"]
+    events, participants, evidence = [], [], []
+    for k in range(N_EVENTS):
+        day = 697000 + rng.randint(0, 1500)
+        p = rng.randint(1, n_passages)
+        title_words = rng.choices(vocab[:30000], k=rng.randint(3, 7))
+        eid = f"gen-event-{k}"
+        events.append(
+            (
+                eid,
+                k + 1,
+                " ".join(title_words).capitalize(),
+                rng.choice(kinds),
+                day,
+                day + rng.randint(0, 5),
+                "day",
+                "1920",
+                "1920",
+            )
+        )
+        for ent in rng.sample(entities, 2):
+            participants.append((eid, ent[0]))
+        evidence.append((eid, f"gen-{(p // 3500) % 200:03d}", p))
+    con.executemany(
+        "INSERT INTO event (id, rowkey, title, kind, earliest, latest, precision, value, date_text,"
+        " date_inferred, date_confidence, origin, key_event, conflicts)"
+        " VALUES (?,?,?,?,?,?,?,?,?,0,1.0,'extracted',0,'[]')",
+        events,
+    )
+    con.executemany(
+        "INSERT INTO participant (event_id, entity_id, role) VALUES (?, ?, 'participant')",
+        participants,
+    )
+    con.executemany(
+        "INSERT INTO evidence (event_id, source_id, passage_id, start, end, text, numbers)"
+        " SELECT ?, ?, id, start, end, text, '[]' FROM passage WHERE id = ?",
+        evidence,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -220,6 +306,11 @@ def test_search_speed(benchmark: Any, big_engine: Any, label: str) -> None:
         f"(budget {BUDGET_MS:.0f}); {result.counts.get('passage', 0)}"
         f"{'+' if result.more.get('passage') else ''} passages"
     )
+    counts = ", ".join(
+        f"{result.counts.get(k, 0)}{'+' if result.more.get(k) else ''} {k}"
+        for k in ("entity", "event")
+    )
+    print(f"{'':22} {'':18} and {counts}")
     assert result.hits, f"{query!r} found nothing in the generated corpus"
     assert median_ms < BUDGET_MS
 
