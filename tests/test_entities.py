@@ -314,6 +314,18 @@ def _match(gold: list[list[Any]], pred: list[list[Any]]) -> int:
     return hits
 
 
+def _anchor(text: str, passage: str, hint: int) -> int:
+    """Where the sample passage is in today's normalized text (nearest occurrence to
+    where it was when checked), so a change in ingest offsets does not void the sample."""
+    spots = []
+    i = text.find(passage)
+    while i >= 0:
+        spots.append(i)
+        i = text.find(passage, i + 1)
+    assert spots, f"sample passage no longer in the corpus: {passage[:60]!r}"
+    return min(spots, key=lambda s: abs(s - hint))
+
+
 def test_precision_and_recall_on_the_hand_checked_sample(
     recognizer: Recognizer, parsed_corpus: dict[str, Any]
 ) -> None:
@@ -330,8 +342,10 @@ def test_precision_and_recall_on_the_hand_checked_sample(
     n_names = name_hits = n_name_pred = 0
     flag_agree = flag_total = 0
     for p in sample:
-        gold = p["mentions"]
-        pred = [m for m in predictions[p["doc"]] if p["start"] <= m[0] < p["end"]]
+        start = _anchor(parsed_corpus[p["doc"]].normalized, p["text"], p["at"])
+        end = start + len(p["text"])
+        gold = [[start + s, start + e, t, eid, part] for s, e, t, eid, part in p["mentions"]]
+        pred = [m for m in predictions[p["doc"]] if start <= m[0] < end]
         n_gold, n_pred = n_gold + len(gold), n_pred + len(pred)
         hits += _match(gold, pred)
         # The same figures without adjective uses (names only).

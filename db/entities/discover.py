@@ -14,10 +14,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import ahocorasick
 import yaml
 
 from db.resources import resource_path
@@ -26,10 +27,10 @@ _WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*"
 _CONNECTORS = frozenset(
     {"of", "the", "de", "al", "bey", "ibn", "von", "van", "der", "du", "la", "le"}
 )
-_SEQUENCE = re.compile(
-    rf"(?<![\w'’\-]){_WORD}(?:(?:[ \t]+(?:{'|'.join(sorted(_CONNECTORS))}))*[ \t]+{_WORD})*"
-)
-_TOKEN = re.compile(r"[^\W\d_][\w'’\-]*|\S")
+# "Council of the Republic", "Amir bey Zamanbeyzadeh" are one name; "the" joins only
+# after "of" ("After the Armistice the Ottoman Empire" is two).
+_JOIN = r"(?:of(?:[ \t]+the)?|de|al|bey|ibn|von|van|der|du|la|le)"
+_SEQUENCE = re.compile(rf"(?<![\w'’\-]){_WORD}(?:(?:[ \t]+{_JOIN})?[ \t]+{_WORD})*")
 _LOWER_WORD = re.compile(r"(?<![\w'’\-])[a-z][a-z\-]+")
 
 #: Words that start sentences in any English text; with the corpus's own lower-case
@@ -246,6 +247,28 @@ class StopList:
     words: dict[str, str]  # single word → reason
     phrases: dict[str, str]  # multi-word phrase → reason
     titles: frozenset[str]  # words that, before a name, mark a person
+    _phrase_automaton: Any = field(default=None, compare=False, repr=False)
+
+    def phrase_mask(self, text: str) -> bytearray:
+        """1 over every stop phrase found (on word boundaries) in ``text``."""
+        mask = bytearray(len(text))
+        if not self.phrases:
+            return mask
+        automaton = self._phrase_automaton
+        if automaton is None:
+            automaton = ahocorasick.Automaton()
+            for phrase in self.phrases:
+                automaton.add_word(phrase, len(phrase))
+            automaton.make_automaton()
+            object.__setattr__(self, "_phrase_automaton", automaton)
+        n = len(text)
+        for last, length in automaton.iter(text):
+            start, end = last - length + 1, last + 1
+            if (start == 0 or not text[start - 1].isalnum()) and (
+                end == n or not text[end].isalnum()
+            ):
+                mask[start:end] = b"\x01" * length
+        return mask
 
 
 def stoplist_path() -> Path:
@@ -337,9 +360,10 @@ def find_unknown(
 ) -> list[Candidate]:
     """Capitalised names in ``text`` that no mention covers (``covered[i]`` is 1 inside a mention)."""
     out: list[Candidate] = []
+    stopped = stop.phrase_mask(text)
     for p_start, p_end in passages:
         for m in _SEQUENCE.finditer(text, p_start, p_end):
-            cand = _candidate(text, p_start, m.start(), m.group(), covered, vocab, stop)
+            cand = _candidate(text, p_start, m.start(), m.group(), covered, stopped, vocab, stop)
             if cand is not None:
                 out.append(cand)
     return out
@@ -351,6 +375,7 @@ def _candidate(
     seq_start: int,
     seq: str,
     covered: bytearray,
+    stopped: bytearray,
     vocab: frozenset[str],
     stop: StopList,
 ) -> Candidate | None:
@@ -368,6 +393,7 @@ def _candidate(
             kind = "covered"
         elif (
             bare in stop.words
+            or any(stopped[s:e])
             or len(bare) == 1
             or (
                 s == seq_start
