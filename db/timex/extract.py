@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -656,17 +656,55 @@ _PATTERNS: list[tuple[str, str, Handler]] = [
 _COMPILED: list[tuple[str, re.Pattern[str], Handler]] = [
     (name, re.compile(rx), fn) for name, rx, fn in _PATTERNS
 ]
+# Patterns that start with a month name or a digit are tried only where one starts:
+# one pass finds those places, then each pattern is matched there (cheaper than a
+# full pass per pattern). The rest scan the whole text.
+_MONTH_ANCHOR = re.compile(MON)
+_DIGIT_ANCHOR = re.compile(r"[0-9]+")
+_MONTH_LED = frozenset(
+    [
+        "dual_md",
+        "range_md",
+        "range_month",
+        "glued_md",
+        "date_md",
+        "month_year",
+        "bare_month",
+        "month_of_year",
+    ]
+)
+_DIGIT_LED = frozenset(
+    ("dual_dm", "range_dm", "range_year", "glued_dm", "date_dm", "decade", "century", "year")
+)
+
+
+def _clean_left(text: str, start: int) -> bool:
+    """Not inside a word or a number ("1,918", "Sumayyah")."""
+    return start == 0 or not (text[start - 1].isalnum() or text[start - 1] in ",.")
+
+
+def _matches(
+    name: str, rx: re.Pattern[str], text: str, month_at: list[int], digit_at: list[int]
+) -> Iterator[re.Match[str]]:
+    if name in _MONTH_LED or name in _DIGIT_LED:
+        for pos in month_at if name in _MONTH_LED else digit_at:
+            m = rx.match(text, pos)
+            if m is not None:
+                yield m
+        return
+    for m in rx.finditer(text):
+        if _clean_left(text, m.start()):
+            yield m
 
 
 def find_mentions(text: str, era: Era | None = None) -> list[Mention]:
     """All temporal expressions in ``text``, non-overlapping, in text order."""
     era = era or document_era(text)
+    month_at = [m.start() for m in _MONTH_ANCHOR.finditer(text) if _clean_left(text, m.start())]
+    digit_at = [m.start() for m in _DIGIT_ANCHOR.finditer(text) if _clean_left(text, m.start())]
     candidates: list[tuple[int, int, int, Mention]] = []
-    for rank, (_name, rx, fn) in enumerate(_COMPILED):
-        for m in rx.finditer(text):
-            start = m.start()
-            if start > 0 and (text[start - 1].isalnum() or text[start - 1] in ",."):
-                continue  # inside a word or a number ("1,918", "Sumayyah")
+    for rank, (name, rx, fn) in enumerate(_COMPILED):
+        for m in _matches(name, rx, text, month_at, digit_at):
             mention = fn(m, text, era)
             if mention is not None:
                 candidates.append((mention.start - mention.end, rank, mention.start, mention))

@@ -9,7 +9,7 @@ the Julian one; :class:`Shift` is relative to the narrative's reference date;
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from db.timex.model import add_months, iso_day, iso_month, month_length, valid_day
@@ -72,7 +72,9 @@ class Point:
         return self.year is None
 
     def with_year(self, year: int) -> Point:
-        return replace(self, year=year)
+        return Point(
+            self.grain, year, self.month, self.day, self.part, self.month2, self.year_shift
+        )
 
     def resolve(self) -> Resolved | None:
         """The interval, or None when the year is unknown or the date does not exist."""
