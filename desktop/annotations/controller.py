@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QPlainTextEdit,
     QUndoView,
     QWidget,
 )
@@ -58,7 +59,7 @@ from desktop.annotations.commands import (
     SetStatusCommand,
     UnlinkEvidenceCommand,
 )
-from desktop.annotations.selection import TextSelection
+from desktop.annotations.selection import TextSelection, TextSelectionTracker
 from desktop.selection import SelectionContext
 
 REVIEWER_KEY = "annotations/reviewer"
@@ -196,11 +197,22 @@ class AnnotationController(QObject):
         from desktop.annotations.panel import AnnotationPanel
 
         bar = window.menuBar()
-        edit = next(
-            (m for m in bar.findChildren(QMenu) if m.title().replace("&", "") == "Edit"), None
-        )
-        if edit is None:
-            edit = bar.addMenu("&Edit")
+        menus: dict[str, tuple[QAction, QMenu]] = {}
+        for act in bar.actions():
+            m = act.menu()
+            if isinstance(m, QMenu):
+                menus[m.title().replace("&", "")] = (act, m)
+        titles = list(menus)
+        if "Edit" in menus:
+            edit = menus["Edit"][1]
+        else:  # the conventional place: right after File
+            edit = QMenu("&Edit", window)
+            edit.setObjectName("editMenu")
+            after_file = titles[titles.index("File") + 1] if "File" in titles[:-1] else None
+            if after_file is not None:
+                bar.insertMenu(menus[after_file][0], edit)
+            else:
+                bar.addMenu(edit)
         if edit.actions():
             first = edit.actions()[0]
             edit.insertActions(first, [self.actions["undo"], self.actions["redo"]])
@@ -208,7 +220,12 @@ class AnnotationController(QObject):
         else:
             edit.addActions([self.actions["undo"], self.actions["redo"]])
         self.annotations_menu = self.menu(window)
-        bar.addMenu(self.annotations_menu)
+        if "Help" in menus:
+            bar.insertMenu(menus["Help"][0], self.annotations_menu)
+        else:
+            bar.addMenu(self.annotations_menu)
+        # Shortcuts keep working when the menu bar is hidden.
+        window.addActions(list(self.actions.values()))
 
         self.panel = AnnotationPanel(self, window)
         panel_dock = QDockWidget("Review", window)
@@ -243,6 +260,33 @@ class AnnotationController(QObject):
             box.setObjectName("workspaceNotice")
             box.setWindowModality(Qt.WindowModality.NonModal)
             box.show()
+
+    def connect_source_pane(self, pane: QWidget) -> None:
+        """Follow the source pane's text selection.
+
+        Uses the pane's ``textSelectionChanged(object)`` signal when it has one;
+        otherwise watches its ``text`` view directly, which is only right while the
+        pane shows the normalized (repaired) text, so selections in the original
+        text are ignored then.
+        """
+        signal = getattr(pane, "textSelectionChanged", None)
+        if signal is not None:
+            self.connect_text_source(signal)
+            return
+        view = getattr(pane, "text", None)
+        if not isinstance(view, QPlainTextEdit):
+            raise TypeError("the source pane offers neither textSelectionChanged nor a text view")
+
+        def source_id() -> str | None:
+            sid = getattr(pane, "source_id", None)
+            return (
+                None
+                if getattr(pane, "showing_original", False) or not isinstance(sid, str)
+                else sid
+            )
+
+        self._pane_tracker = TextSelectionTracker(view, source_id, parent=self)
+        self.connect_text_source(self._pane_tracker.textSelectionChanged)
 
     def connect_text_source(self, signal: object) -> None:
         """Follow a ``textSelectionChanged(object)`` signal giving (source_id, start, end) or None."""
