@@ -27,134 +27,46 @@ import ahocorasick
 
 from db.entities.gazetteer import Gazetteer
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 #: Nouns after an adjective that make it stand for the state or people acting:
 #: "Armenian troops" is Armenia taking part, "Armenian villages" is not.
-ACTOR_NOUNS = frozenset(
-    [
-        "troops",
-        "army",
-        "armies",
-        "force",
-        "forces",
-        "soldiers",
-        "units",
-        "unit",
-        "detachment",
-        "detachments",
-        "regiment",
-        "regiments",
-        "battalion",
-        "battalions",
-        "brigade",
-        "brigades",
-        "division",
-        "divisions",
-        "corps",
-        "cavalry",
-        "infantry",
-        "artillery",
-        "artillerymen",
-        "militia",
-        "militias",
-        "partisans",
-        "guerrillas",
-        "guerillas",
-        "fighters",
-        "irregulars",
-        "regulars",
-        "insurgents",
-        "rebels",
-        "volunteers",
-        "officers",
-        "officer",
-        "commander",
-        "commanders",
-        "command",
-        "garrison",
-        "garrisons",
-        "platoons",
-        "companies",
-        "police",
-        "gendarmes",
-        "defenders",
-        "positions",
-        "lines",
-        "front",
-        "government",
-        "governments",
-        "authorities",
-        "authority",
-        "cabinet",
-        "administration",
-        "leadership",
-        "parliament",
-        "delegation",
-        "delegations",
-        "delegates",
-        "representatives",
-        "representative",
-        "envoy",
-        "envoys",
-        "diplomats",
-        "minister",
-        "ministers",
-        "ministry",
-        "side",
-        "bands",
-        "band",
-        "war",
-        "wars",
-        "conflict",
-        "offensive",
-        "counteroffensive",
-        "counter-offensive",
-        "attack",
-        "attacks",
-        "counterattack",
-        "counter-attack",
-        "assault",
-        "advance",
-        "invasion",
-        "occupation",
-        "resistance",
-    ]
+ACTOR_NOUNS = _words(
+    """
+    troops army armies force forces soldiers units unit detachment detachments
+    regiment regiments battalion battalions brigade brigades division divisions
+    corps cavalry infantry artillery artillerymen militia militias militiamen partisans
+    guerrillas guerillas fighters irregulars regulars insurgents rebels volunteers
+    officers officer commander commanders command garrison garrisons platoons
+    companies police gendarmes defenders positions lines front occupants warlords
+    bandits nationalists government governments authorities authority cabinet
+    administration leadership leaders leader parliament delegation delegations
+    delegates representatives representative envoy envoys diplomats minister
+    ministers ministry mission officials official commissioner commissioners
+    governor governor-general colonel captain side sides bands band war
+    wars conflict offensive offensives counteroffensive counter-offensive attack
+    attacks counterattack counter-attack assault assaults advance invasion
+    invasions occupation resistance uprising uprisings revolt rebellion
+    intervention
+    """
 )
 
 _ADJ_TAIL = re.compile(
     r"(?:(?:\s*[-–—/]\s*|\s+and\s+|\s*,\s*|\s+or\s+)[A-Z][\w'’]*)*"
-    r"[ \t]+([A-Za-z][a-z\-]*)(?:[ \t]+([a-z][a-z\-]*))?"
+    r"[ \t]+([A-Za-z][a-z\-]*)(?:[ \t]+([A-Za-z][a-z\-]*))?"
 )
 
 
 _NEXT_TOKEN = re.compile(r"[ \t]*(\w+|[^\w\s])")
-_FUNCTION_WORDS = frozenset(
-    [
-        "to",
-        "had",
-        "has",
-        "have",
-        "was",
-        "were",
-        "did",
-        "in",
-        "at",
-        "on",
-        "from",
-        "with",
-        "by",
-        "who",
-        "which",
-        "that",
-        "also",
-        "then",
-        "would",
-        "could",
-        "for",
-        "as",
-        "still",
-        "now",
-    ]
+_FUNCTION_WORDS = _words(
+    "to had has have was were did in at on from with by who which that also then would "
+    "could for as still now"
 )
+# Punctuation after "the British" that shows a noun; not "-" ("the Armenian-populated").
+_NOMINAL_PUNCTUATION = frozenset(",.;:)!?\"”’'")
 
 
 class Found(NamedTuple):
@@ -330,14 +242,18 @@ class Recognizer:
         if text.startswith(("'s", "’s"), end):
             return True  # "the Soviet's 11th Army": a noun
         m = _ADJ_TAIL.match(text, end)
-        if m is not None and (
-            m.group(1).lower() in ACTOR_NOUNS or (m.group(2) or "") in ACTOR_NOUNS
-        ):
-            return True
+        if m is not None:
+            head, second = m.group(1), m.group(2) or ""
+            # "Armenian troops", "Armenian–Azerbaijani War", "British Captain Squire";
+            # the second word counts in lower case only ("Russian Civil War" is a name).
+            if head.lower() in ACTOR_NOUNS or second in ACTOR_NOUNS:
+                return True
+            if second == "Minister" and head in ("Prime", "Foreign", "War", "Interior"):
+                return True
         # "ordered by the British to ...": the adjective used as a noun.
         if text[max(0, start - 4) : start] in ("the ", "The "):
             nxt = _NEXT_TOKEN.match(text, end)
             return nxt is not None and (
-                not nxt.group(1)[0].isalnum() or nxt.group(1) in _FUNCTION_WORDS
+                nxt.group(1) in _NOMINAL_PUNCTUATION or nxt.group(1) in _FUNCTION_WORDS
             )
         return False
