@@ -151,6 +151,7 @@ def parse_query(raw: str) -> Query:
         raw_for_phrases = raw
     terms: list[Term] = []
     parts = raw_for_phrases.split('"')
+    operators: list[Term] = []
     saw_operator = False
     saw_syntax = False
     for i, part in enumerate(parts):
@@ -163,10 +164,16 @@ def parse_query(raw: str) -> Query:
         for m in _TOKEN.finditer(part):
             if m.group() in _OPERATORS:
                 saw_operator = True
-            terms.append(Term((fold(m.group()),)))
+                operators.append(Term((fold(m.group()),)))
+            else:
+                terms.append(Term((fold(m.group()),)))
         if re.search(r"[*:()^+\-{}]", part):
             saw_syntax = True
-    if saw_operator:
+    if saw_operator and terms:
+        notes.append("Every word must match: AND, OR, NOT and NEAR are ignored.")
+    elif saw_operator:
+        # Nothing but operator words: the user is looking for the words themselves.
+        terms = operators
         notes.append("AND, OR, NOT and NEAR are searched as ordinary words.")
     if saw_syntax:
         notes.append("Search syntax (* : ( ) ^ + -) is ignored; words are matched as prefixes.")
@@ -291,13 +298,17 @@ def _match_spans(
                 n = len(phrase)
                 if i + n <= len(toks) and all(toks[i + k][2] == phrase[k] for k in range(1, n)):
                     spans.append((toks[i][0], toks[i + n - 1][1]))
-    return _merge(spans), matched, whole
+    return _merge(spans, text_), matched, whole
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _merge(spans: list[tuple[int, int]], text_: str | None = None) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping spans; with ``text_``, words a single space apart become one."""
     out: list[tuple[int, int]] = []
     for a, b in sorted(spans):
-        if out and a <= out[-1][1]:
+        if out and (
+            a <= out[-1][1]
+            or (text_ is not None and a - out[-1][1] == 1 and text_[out[-1][1]] == " ")
+        ):
             out[-1] = (out[-1][0], max(out[-1][1], b))
         else:
             out.append((a, b))
@@ -712,7 +723,7 @@ def _search_passages(
     for score, pid, (_pid, source_id, pstart, pend, pkind, ptext) in ranked[:limit]:
         body = str(ptext)
         spans, _matched, _whole = _match_spans(body, q.terms, alias_phrases)
-        spans = _merge(spans + mentioned.get(pid, []))
+        spans = _merge(spans + mentioned.get(pid, []), body)
         snippet, snip_spans = _snippet(body, spans)
         hits.append(
             Hit(

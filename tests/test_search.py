@@ -98,8 +98,13 @@ def test_every_hostile_query_parses(raw: str) -> None:
 
 def test_operators_and_syntax_are_words_and_explained() -> None:
     q = parse_query("war AND peace NEAR(x*)")
-    assert [t.tokens for t in q.terms] == [("war",), ("and",), ("peace",), ("near",), ("x",)]
-    assert any("AND, OR, NOT and NEAR" in n for n in q.notes)
+    assert [t.tokens for t in q.terms] == [("war",), ("peace",), ("x",)]
+    assert any("AND, OR, NOT and NEAR are ignored" in n for n in q.notes)
+    only = parse_query("AND OR")
+    assert [t.tokens for t in only.terms] == [("and",), ("or",)]
+    assert any("searched as ordinary words" in n for n in only.notes)
+    # Lower case is plain English.
+    assert [t.tokens for t in parse_query("war and peace").terms] == [("war",), ("and",), ("peace",)]
     assert any("syntax" in n for n in q.notes)
     assert parse_query('"Red Army').notes == ("Unbalanced quote ignored.",)
     assert parse_query("()").notes[-1].startswith("Nothing to search for")
@@ -173,10 +178,12 @@ def test_hostile_queries_never_raise(tiny: Any, raw: str) -> None:
     assert isinstance(result.hits, list)
 
 
-def test_operator_words_are_searched_as_words(tiny: Any) -> None:
+def test_operator_words(tiny: Any) -> None:
+    # Ignored beside other words; searched for when they are all there is.
+    assert ids(search(tiny, "Turkish NEAR forces"), "passage") == [6]
+    assert ids(search(tiny, "Turkish OR zzzz"), "passage") == []
     # Passage 7 literally contains "NEAR", "AND", "OR", "NOT".
-    assert 7 in ids(search(tiny, "NEAR the end"), "passage")
-    assert 7 in ids(search(tiny, "AND OR NOT"), "passage")
+    assert ids(search(tiny, "AND OR NOT"), "passage") == [7]
 
 
 def test_hits_are_grouped_and_limited_per_kind(tiny: Any) -> None:

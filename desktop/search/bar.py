@@ -68,6 +68,27 @@ class SearchPopup(QFrame):
         layout.addWidget(self.view)
         self.resize(560, 420)
 
+    def fit_to_contents(self, max_height: int = 460) -> None:
+        """As tall as the results (up to ``max_height``); just the notes when there are none."""
+        model = self.view.model()
+        # Row heights depend on the width (snippets wrap): settle the geometry, then lay
+        # the rows out again.
+        self.view.setVisible(True)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self.view.doItemsLayout()
+        rows = 0
+        for g in range(model.rowCount()):
+            group = model.index(g, 0)
+            rows += self.view.sizeHintForIndex(group).height()
+            for r in range(model.rowCount(group)):
+                rows += self.view.sizeHintForIndex(model.index(r, 0, group)).height()
+        self.view.setVisible(rows > 0)
+        notes = self.notes.sizeHint().height() if not self.notes.isHidden() else 0
+        height = notes + (rows + 2 * self.view.frameWidth() + 4 if rows else 0) + 2
+        self.setFixedHeight(max(24, min(max_height, height)))
+
 
 class SearchBar(QWidget):
     """Search passages, events and entities at once (Ctrl+K / Ctrl+F).
@@ -201,6 +222,7 @@ class SearchBar(QWidget):
         self.popup.resize(max(self.line_edit.width(), 560), self.popup.height())
         self.popup.show()
         self.popup.raise_()
+        self.popup.fit_to_contents()
 
     def _move_current(self, step: int) -> None:
         rows = self.model.hit_indexes()

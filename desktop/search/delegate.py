@@ -52,10 +52,22 @@ class HitDelegate(QStyledItemDelegate):
         doc.setDocumentMargin(2)
         hit = index.data(SearchResultsModel.HitRole)
         if isinstance(hit, Hit):
-            doc.setHtml(hit_html(hit))
+            selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+            color = (
+                option.palette.color(QPalette.ColorRole.HighlightedText).name()  # type: ignore[attr-defined]
+                if selected
+                else "#777"
+            )
+            doc.setHtml(hit_html(hit, color))
         else:
             doc.setHtml(f"<b>{html.escape(str(index.data() or ''))}</b>")
+        # sizeHint gets no rect: wrap to the view's width so heights match what is painted.
         width = option.rect.width()  # type: ignore[attr-defined]
+        view = option.widget  # type: ignore[attr-defined]
+        if width <= 0 and view is not None and hasattr(view, "viewport"):
+            width = view.viewport().width() - view.indentation() * (
+                1 if index.parent().isValid() else 0
+            )
         doc.setTextWidth(max(200, width if width > 0 else 480))
         return doc
 
@@ -71,7 +83,7 @@ class HitDelegate(QStyledItemDelegate):
         style = opt.widget.style() if opt.widget is not None else None  # type: ignore[attr-defined]
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)  # type: ignore[attr-defined]
-        doc = self._document(option, index)
+        doc = self._document(opt, index)
         ctx = QAbstractTextDocumentLayout.PaintContext()
         if opt.state & QStyle.StateFlag.State_Selected:  # type: ignore[attr-defined]
             ctx.palette.setColor(
