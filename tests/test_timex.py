@@ -201,9 +201,10 @@ def test_dual_date_old_calendar_note_later_is_gregorian() -> None:
     tx = found("On December 5 (old calendar: 18), 1917, an armistice was signed.")[
         "December 5 (old calendar: 18), 1917"
     ]
-    assert (tx.value, tx.julian, tx.kind, tx.calendar) == (
+    assert (tx.value, tx.julian_value, tx.julian, tx.kind, tx.calendar) == (
         "1917-12-18",
         "1917-12-05",
+        "December 5",
         "dual_calendar",
         "dual",
     )
@@ -216,22 +217,28 @@ def test_dual_dates_in_either_order_take_the_narrative_year() -> None:
         "the Ottoman army attacked. The Seim convened on February 10 (23)."
     )
     f = found(text)
-    assert (f["January 30 (February 12)"].value, f["January 30 (February 12)"].julian) == (
+    jan30 = f["January 30 (February 12)"]
+    assert (jan30.value, jan30.julian_value, jan30.julian) == (
         "1918-02-12",
         "1918-01-30",
+        "January 30",
     )
-    assert (f["February 10 (23)"].value, f["February 10 (23)"].julian) == (
+    feb10 = f["February 10 (23)"]
+    assert (feb10.value, feb10.julian_value, feb10.julian) == (
         "1918-02-23",
         "1918-02-10",
+        "February 10",
     )
     assert f["January 30 (February 12)"].anchor == 0
 
 
 def test_dual_date_across_the_year_end() -> None:
     f = found("In December 1917 units formed. On December 18 (31), the Commissariat announced it.")
-    assert (f["December 18 (31)"].value, f["December 18 (31)"].julian) == (
+    dec18 = f["December 18 (31)"]
+    assert (dec18.value, dec18.julian_value, dec18.julian) == (
         "1917-12-31",
         "1917-12-18",
+        "December 18",
     )
 
 
@@ -240,7 +247,7 @@ def test_dual_range() -> None:
         "January 22–25 (9–12)"
     ]
     assert tx.value == "1918-01-22/1918-01-25"
-    assert tx.julian == "1918-01-09/1918-01-12"
+    assert (tx.julian_value, tx.julian) == ("1918-01-09/1918-01-12", "9–12")
 
 
 def test_a_parenthesis_off_the_13_day_offset_is_not_a_dual_date() -> None:
@@ -466,7 +473,8 @@ def test_json_line_has_the_design_shape() -> None:
     tx = found("On December 5 (old calendar: 18), 1917, x.")["December 5 (old calendar: 18), 1917"]
     line = json.loads(json.dumps(tx.to_json()))
     assert {"start", "end", "text", "value", "precision", "julian", "kind"} <= line.keys()
-    assert line["value"] == "1917-12-18" and line["julian"] == "1917-12-05"
+    assert line["value"] == "1917-12-18" and line["julian"] == "December 5"
+    assert line["julian_value"] == "1917-12-05"
     assert line["earliest"] == "1917-12-18" and line["precision"] == "day"
 
 

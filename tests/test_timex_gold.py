@@ -59,3 +59,16 @@ def test_value_accuracy_on_the_gold_set(parsed_corpus: dict[str, Any]) -> None:
         print(f"  {g.doc}:{g.start} {g.text!r} gold={g.value} got={None if p is None else p.value}")
     assert s.value_accuracy >= 0.95
     assert s.recall >= 0.9 and s.precision >= 0.9
+
+
+def test_julian_readings_on_the_gold_set(parsed_corpus: dict[str, Any]) -> None:
+    from db.timex import tag_document
+
+    _regions, gold = load_gold()
+    gold = relocate(gold, parsed_corpus)
+    duals = [g for g in gold if g.julian]
+    assert len(duals) >= 4
+    for g in duals:
+        got = {(t.start, t.end): t for t in tag_document(parsed_corpus[g.doc])}
+        tx = got[(g.start, g.end)]
+        assert (tx.value, tx.julian_value, tx.kind) == (g.value, g.julian, "dual_calendar")

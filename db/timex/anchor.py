@@ -269,7 +269,7 @@ def resolve(text: str, mentions: list[Mention], blocks: list[Block]) -> list[Tim
                     confidence=conf,
                 )
         else:
-            tx = _resolve_date(m, spec, surface, ref, bi)
+            tx = _resolve_date(text, m, spec, ref, bi)
         if tx is None:
             continue
         out.append(tx)
@@ -295,8 +295,9 @@ def _split_value(value: str) -> tuple[str, str]:
 
 
 def _resolve_date(
-    m: Mention, spec: Point | Span | Dual, surface: str, ref: _Ref | None, bi: int
+    text: str, m: Mention, spec: Point | Span | Dual, ref: _Ref | None, bi: int
 ) -> TimeExpr | None:
+    surface = text[m.start : m.end]
     target: Point | Span = spec.gregorian if isinstance(spec, Dual) else spec
     kind = (
         "dual_calendar"
@@ -352,8 +353,9 @@ def _resolve_date(
                 _precision_of(point),
                 kind,
                 calendar="dual" if isinstance(spec, Dual) else "gregorian",
-                julian=julian_partial,
+                julian=_julian_written(text, spec),
                 confidence=0.0,
+                julian_value=julian_partial,
             )
         assert ref is not None
         target, _r, conf = inferred
@@ -363,12 +365,12 @@ def _resolve_date(
     r = target.resolve()
     if r is None:
         return None
-    julian: str | None = None
+    julian_value: str | None = None
     calendar = "gregorian"
     if isinstance(spec, Dual):
         gy = _first_year(target)
         assert gy is not None
-        julian = _julian_value(spec.julian, gy, target)
+        julian_value = _julian_value(spec.julian, gy, target)
         calendar = "dual"
     return TimeExpr(
         m.start,
@@ -380,7 +382,15 @@ def _resolve_date(
         r.precision,
         kind,
         calendar=calendar,
-        julian=julian,
+        julian=_julian_written(text, spec),
         anchor=anchor,
         confidence=round(conf, 2),
+        julian_value=julian_value,
     )
+
+
+def _julian_written(text: str, spec: Point | Span | Dual) -> str | None:
+    if not isinstance(spec, Dual):
+        return None
+    a, b = spec.julian_span
+    return text[a:b]

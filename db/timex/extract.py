@@ -300,7 +300,10 @@ def _dual(m: re.Match[str], text: str, era: Era) -> Mention | None:
     if g[2] is not None and g[3] is not None and j[2] is not None and j[3] is not None:
         greg = Span(Point("day", year, g[0], g[1]), Point("day", year, g[2], g[3]))
         jul = Span(Point("day", None, j[0], j[1]), Point("day", None, j[2], j[3]))
-    return Mention(m.start(), m.end(), Dual(greg, jul))
+    first, second = ("m1", "d1", "d1b"), ("m2", "d2", "d2b")
+    groups = [g for g in (first if first_is_julian else second) if m[g] is not None]
+    written = (min(m.start(g) for g in groups), max(m.end(g) for g in groups))
+    return Mention(m.start(), m.end(), Dual(greg, jul, written))
 
 
 def _range_dm(m: re.Match[str], text: str, era: Era) -> Mention | None:

@@ -19,7 +19,9 @@ JULIAN_OFFSET_1900 = 13
 class TimeExpr:
     """One temporal expression found in a text.
 
-    ``anchor`` is the index (in the same result list) of the expression this
+    ``julian`` is the Julian reading of a dual date as the text writes it
+    ("December 5", "9–12"); ``julian_value`` is that reading normalized, in
+    Julian-calendar numbering ("1917-12-05"). ``anchor`` is the index (in the same result list) of the expression this
     one took its year or its day from, or None when it stands on its own.
     ``value`` is None (and ``earliest``/``latest`` too) when the expression
     could not be resolved safely; an underspecified date then keeps its
@@ -38,6 +40,7 @@ class TimeExpr:
     julian: str | None = None
     anchor: int | None = None
     confidence: float = 1.0
+    julian_value: str | None = None
 
     def to_json(self) -> dict[str, object]:
         """The DESIGN.md ``timex`` line, plus interval, anchor and confidence."""
@@ -48,6 +51,7 @@ class TimeExpr:
             "value": self.value,
             "precision": self.precision,
             "julian": self.julian,
+            "julian_value": self.julian_value,
             "kind": self.kind,
             "calendar": self.calendar,
             "earliest": _iso(self.earliest),

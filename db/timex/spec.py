@@ -189,6 +189,7 @@ class Dual:
 
     gregorian: Point | Span
     julian: Point | Span
+    julian_span: tuple[int, int] = (0, 0)  # where the text writes the Julian reading
 
     @property
     def needs_year(self) -> bool:
