@@ -228,6 +228,22 @@ class TimelineQuery:
             self._span_loaded = True
         return self._span
 
+    def core_span(self, fraction: float = 0.01) -> tuple[int, int] | None:
+        """(first, last) day of the events once the earliest and latest ``fraction`` are set
+        aside, so one stray date (a 1868 background sentence) does not shrink a war to a sliver."""
+        with Session(self._engine) as s:
+            n = s.execute(select(func.count()).select_from(Event)).scalar_one()
+            if not n:
+                return None
+            k = int(n * fraction)
+            lo = s.execute(
+                select(Event.earliest).order_by(Event.earliest).offset(k).limit(1)
+            ).scalar_one()
+            hi = s.execute(
+                select(Event.earliest).order_by(Event.earliest.desc()).offset(k).limit(1)
+            ).scalar_one()
+        return int(lo), int(hi)
+
     def phases(self) -> list[PhaseBand]:
         """All phases with their nesting depth, outer phases first, then by start."""
         with Session(self._engine) as s:

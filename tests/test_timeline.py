@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -226,7 +227,7 @@ def test_overview_shift_drag_sets_the_date_filter(pane, selection) -> None:  # t
     assert f.earliest is not None and f.latest is not None
     assert f.earliest == pytest.approx(ov.day_at(a.x()), abs=1)
     assert f.latest == pytest.approx(ov.day_at(b.x()), abs=1)
-    start, end = pane.visible_range()
+    start, _end = pane.visible_range()
     assert start == pytest.approx(ov.day_at(a.x()), abs=1)
     assert pane.canvas.date_filter == (f.earliest, f.latest)
 
@@ -273,7 +274,7 @@ def test_axis_labels_at_year_month_day_zoom(pane, first, last, unit, expect) -> 
         for t in axis.ticks
         if t.label
     )
-    assert all(a[1] < b[0] for a, b in zip(extents, extents[1:], strict=False))
+    assert all(a[1] < b[0] for a, b in pairwise(extents))
 
 
 def test_julian_axis_labels_old_style_dates_before_february_1918(pane) -> None:  # type: ignore[no-untyped-def]

@@ -40,12 +40,13 @@ from db.timeline_query import EventMark
 from desktop.timeline.axis import Axis, compute_axis
 from desktop.timeline.calendar import NEW_STYLE_START, format_day
 from desktop.timeline.data import TimelineData
+from desktop.timeline.layout import PhaseLayout, layout_lane, layout_phases
 from desktop.timeline.style import TimelineStyle
 from desktop.timeline.viewport import Viewport
 
 HEADER_W = 132  # lane header column
 AXIS_H = 36  # context row + tick labels
-PHASE_ROW_H = 17
+PHASE_ROW_H = 15
 ROW_H = 18  # one row of marks inside a lane
 COLLAPSED_H = 16
 BIN_PX = 4  # width of one density bin
@@ -97,16 +98,11 @@ class TimelineCanvas(QWidget):
         self._flick.setInterval(16)
         self._flick.timeout.connect(self._on_flick_timeout)
         self._flick_clock = QElapsedTimer()
-        self._label_width: dict[str, float] = {}
-        self._header_pixmap: tuple[object, QPixmap] | None = None
 
-        self._font = QFont(self.font())
-        self._small = QFont(self.font())
-        self._small.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.85))
-        self._bold = QFont(self._font)
-        self._bold.setBold(True)
-        self._fm = QFontMetricsF(self._font)
-        self._fm_small = QFontMetricsF(self._small)
+        self._label_width: dict[tuple[str, bool], float] = {}
+        self._header_pixmap: tuple[object, QPixmap] | None = None
+        self._phase_layout: tuple[object, PhaseLayout] | None = None
+        self._set_fonts()
 
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -134,11 +130,13 @@ class TimelineCanvas(QWidget):
         return vp.start + (x - HEADER_W) * vp.length / self.content_width
 
     def _phase_rows(self) -> int:
-        return (
-            min(2, 1 + max((p.depth for p in self.data.phases), default=-1))
-            if self.data.phases
-            else 0
-        )
+        return self.phase_layout.rows
+
+    @property
+    def phase_layout(self) -> PhaseLayout:
+        if self._phase_layout is None or self._phase_layout[0] is not self.data.phases:
+            self._phase_layout = (self.data.phases, layout_phases(self.data.phases))
+        return self._phase_layout[1]
 
     @property
     def lanes_top(self) -> float:
@@ -172,8 +170,15 @@ class TimelineCanvas(QWidget):
         self._changed()
 
     def fit_all(self) -> None:
+        """Show every event."""
         lo, hi = self.data.span()
         pad = max(10.0, (hi - lo) * 0.03)
+        self.set_visible_range(lo - pad, hi + 1 + pad)
+
+    def fit_core(self) -> None:
+        """Show where the events are, leaving out stray outliers: the opening view."""
+        lo, hi = self.data.core_span()
+        pad = max(10.0, (hi - lo) * 0.02)
         self.set_visible_range(lo - pad, hi + 1 + pad)
 
     def zoom(self, factor: float, anchor_x: float | None = None) -> None:
@@ -212,22 +217,34 @@ class TimelineCanvas(QWidget):
         self.update()
         self.rangeChanged.emit(self.viewport.start, self.viewport.end)
 
-    def _text_width(self, text: str) -> float:
-        w = self._label_width.get(text)
+    def _text_width(self, text: str, bold: bool = False) -> float:
+        key = (text, bold)
+        w = self._label_width.get(key)
         if w is None:
             if len(self._label_width) > 20000:
                 self._label_width.clear()
-            w = self._fm.horizontalAdvance(text)
-            self._label_width[text] = w
+            w = (self._fm_bold if bold else self._fm).horizontalAdvance(text)
+            self._label_width[key] = w
         return w
 
     # --- painting --------------------------------------------------------
+    def _set_fonts(self) -> None:
+        self._font = QFont(self.font())
+        self._small = QFont(self.font())
+        self._small.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.85))
+        self._bold = QFont(self._font)
+        self._bold.setBold(True)
+        self._fm = QFontMetricsF(self._font)
+        self._fm_small = QFontMetricsF(self._small)
+        self._fm_bold = QFontMetricsF(self._bold)
+        self._label_width.clear()
+        self._header_pixmap = None
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
             self._style = None
         if event.type() == QEvent.Type.FontChange:
-            self._label_width.clear()
-            self._fm = QFontMetricsF(self.font())
+            self._set_fonts()
         super().changeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -259,40 +276,33 @@ class TimelineCanvas(QWidget):
         p.end()
 
     def _paint_phases(self, p: QPainter, st: TimelineStyle) -> None:
-        rows = self._phase_rows()
-        if not rows:
+        """Bands of the innermost phases behind the lanes; every phase named in the strip."""
+        layout = self.phase_layout
+        if not layout.rows:
             return
         left, right = self.content_left, float(self.width())
-        top_level = [ph for ph in self.data.phases if ph.depth == 0]
-        colour_of = {ph.id: i for i, ph in enumerate(top_level)}
+        top = float(AXIS_H)
+        height = self.height() - top
+        for first, last, hues in layout.segments:
+            x0 = max(left, self.x_of(first))
+            x1 = min(right, self.x_of(last + 1))
+            if x1 > x0:
+                p.fillRect(QRectF(x0, top, x1 - x0, height), st.phase_band(hues))
         p.setFont(self._small)
-        for ph in self.data.phases:
-            if ph.depth >= rows:
-                continue
+        align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        for ph, row, hue in layout.placed:
             x0 = max(left, self.x_of(ph.earliest))
             x1 = min(right, self.x_of(ph.latest + 1))
             if x1 <= x0:
                 continue
-            root = ph
-            while root.parent_id is not None and root.depth > 0:
-                root = next((q for q in self.data.phases if q.id == root.parent_id), root)
-                if root.depth == 0:
-                    break
-            ci = colour_of.get(root.id, 0)
-            y = AXIS_H + ph.depth * PHASE_ROW_H
-            if ph.depth == 0:
-                # The band behind the lanes.
-                p.fillRect(QRectF(x0, y, x1 - x0, self.height() - y), st.phase_color(ci))
-            p.fillRect(QRectF(x0, y + 1, x1 - x0, PHASE_ROW_H - 2), st.phase_color(ci, True))
+            y = top + row * PHASE_ROW_H
+            fill = st.phase_color(hue, True) if hue is not None else st.grid_major
+            p.fillRect(QRectF(x0, y + 1, x1 - x0 - 1, PHASE_ROW_H - 2), fill)
             text_w = x1 - x0 - 8
             if text_w > 12:
                 title = self._fm_small.elidedText(ph.title, Qt.TextElideMode.ElideRight, text_w)
                 p.setPen(st.text)
-                p.drawText(
-                    QRectF(x0 + 4, y, text_w, PHASE_ROW_H),
-                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                    title,
-                )
+                p.drawText(QRectF(x0 + 4, y, text_w, PHASE_ROW_H), align, title)
 
     def _paint_lane_backgrounds(
         self, p: QPainter, st: TimelineStyle, geometry: list[tuple[float, float]]
@@ -303,7 +313,7 @@ class TimelineCanvas(QWidget):
 
     def _paint_grid(self, p: QPainter, st: TimelineStyle) -> None:
         assert self._axis is not None
-        top, bottom = float(AXIS_H), float(self.height())
+        top, bottom = self.lanes_top, float(self.height())
         left = self.content_left
         minor: list[QLineF] = []
         major: list[QLineF] = []
@@ -477,102 +487,106 @@ class TimelineCanvas(QWidget):
         geometry: list[tuple[float, float]],
         marks: list[EventMark],
     ) -> None:
+        """Single events: points, bars and faded extents, labelled where there is room."""
         n_lanes = len(geometry)
         left, right = self.content_left, float(self.width())
-        rows_right: list[list[float]] = []
-        for i, (_top, h) in enumerate(geometry):
-            collapsed = self.data.density.lanes[i].key in self.collapsed
-            rows = 1 if collapsed else max(1, int((h - 4) // ROW_H))
-            rows_right.append([-math.inf] * rows)
         px_per_day = self.content_width / self.viewport.length
-        fm = self._fm
-        p.setFont(self._font)
-        labels: list[tuple[QRectF, str, QColor, bool]] = []
-        on_top: list[tuple[EventMark, QRectF, float]] = []
-        dim_focus = not self.data.focus.is_empty()
-        no_pen = Qt.PenStyle.NoPen
+        start = self.viewport.start
+        lanes = self.data.density.lanes
+        per_lane: list[list[EventMark]] = [[] for _ in range(n_lanes)]
         for m in marks:
-            if m.lane >= n_lanes:
+            if m.lane < n_lanes:
+                per_lane[m.lane].append(m)
+        dim_focus = not self.data.focus.is_empty()
+        extents: list[tuple[QRectF, QColor, QColor]] = []
+        bars: list[tuple[QRectF, QColor]] = []
+        points: list[tuple[QRectF, QColor]] = []
+        labels: list[tuple[QRectF, str, QColor, bool]] = []
+        on_top: list[tuple[str, QRectF]] = []
+        for lane_i, lane_marks in enumerate(per_lane):
+            if not lane_marks:
                 continue
-            top, h = geometry[m.lane]
-            collapsed = len(rows_right[m.lane]) == 1 and h <= COLLAPSED_H
-            x0 = HEADER_W + (m.earliest - self.viewport.start) * px_per_day
-            x1 = HEADER_W + (m.latest + 1 - self.viewport.start) * px_per_day
-            point = m.precision == "day" and m.latest == m.earliest
-            if point:
-                xc = (x0 + x1) / 2
-                x0, x1 = xc - POINT_R, xc + POINT_R
-            elif x1 - x0 < 3:
-                xc = (x0 + x1) / 2
-                x0, x1 = xc - 1.5, xc + 1.5
-            selected = m.id == self.current
-            # Label: inside a wide bar, else to the right of the mark.
-            tw = min(MAX_LABEL_W, self._text_width(m.title)) if not collapsed else 0.0
-            vis0, vis1 = max(x0, left), min(x1, right)
-            inside = not point and (vis1 - vis0) >= tw + 10
-            foot_right = x1 if inside or collapsed else x1 + 4 + tw
-            rows = rows_right[m.lane]
-            row = next((r for r, rr in enumerate(rows) if rr + 6 <= x0), -1)
-            show_label = not collapsed
-            if row < 0:
-                row = next((r for r, rr in enumerate(rows) if rr + 1 <= x0), -1)
-                show_label = False
-                foot_right = x1
-                if row < 0:
-                    row = min(range(len(rows)), key=rows.__getitem__)
-            if selected and not collapsed:
-                show_label = True
-            rows[row] = max(rows[row], foot_right if show_label else x1)
-            y = top + 2 + row * ROW_H + (ROW_H / 2 if not collapsed else (h - 2) / 2)
-            faded = dim_focus and not m.focus
-            p.setPen(no_pen)
-            if point:
-                p.setBrush(st.kind_color(m.kind, 0.25 if faded else 1.0))
-                r = POINT_R if not collapsed else 2.5
-                rect = QRectF(x1 - POINT_R - r, y - r, 2 * r, 2 * r)
-                p.drawEllipse(rect)
-            else:
-                bh = 8.0 if not collapsed else 5.0
-                rect = QRectF(x0, y - bh / 2, x1 - x0, bh)
-                if m.precision == "day":
-                    # A stated range: solid.
-                    p.setBrush(st.kind_color(m.kind, 0.25 if faded else 0.9))
-                    p.drawRect(rect)
+            top, h = geometry[lane_i]
+            collapsed = lanes[lane_i].key in self.collapsed
+            rows = 1 if collapsed else max(1, int((h - 4) // ROW_H))
+            items: list[tuple[float, float, float, bool]] = []
+            force = None
+            for k, m in enumerate(lane_marks):
+                x0 = left + (m.earliest - start) * px_per_day
+                x1 = left + (m.latest + 1 - start) * px_per_day
+                point = m.precision == "day" and m.latest == m.earliest
+                if point:
+                    xc = (x0 + x1) / 2
+                    x0, x1 = xc - POINT_R, xc + POINT_R
+                elif x1 - x0 < 3:
+                    xc = (x0 + x1) / 2
+                    x0, x1 = xc - 1.5, xc + 1.5
+                bold = m.id == self.current
+                tw = 0.0 if collapsed else min(MAX_LABEL_W, self._text_width(m.title, bold))
+                items.append((x0, x1, tw, point))
+                if m.id == self.current:
+                    force = k
+            placed = layout_lane(items, rows, left, right, force, labels=not collapsed)
+            for m, pl in zip(lane_marks, placed, strict=True):
+                if collapsed:
+                    y = top + h / 2
                 else:
-                    # Known only to the month/season/year: a translucent extent, outlined.
-                    c = QColor(st.kind_color(m.kind))
-                    c.setAlphaF(0.07 if faded else 0.22)
-                    p.setBrush(c)
-                    p.setPen(st.kind_color(m.kind, 0.2 if faded else 0.6))
-                    p.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
-                    p.setPen(no_pen)
-            hit_rect = rect.adjusted(-2, -3, 2, 3)
-            if selected or m.id == self._hover:
-                on_top.append((m, rect, y))
-            if show_label:
-                text_x = max(vis0, left) + 5 if inside else x1 + 4
-                lw = tw if not inside else min(tw, vis1 - text_x - 2)
-                lrect = QRectF(text_x, y - ROW_H / 2, lw + 1, ROW_H)
-                tc = (
-                    st.faint_text
-                    if faded
-                    else (QColor("white") if inside and m.precision == "day" else st.text)
-                )
-                labels.append((lrect, m.title, tc, m.key_event or selected))
-                hit_rect = hit_rect.united(lrect)
-            self._hits.append(_Hit(hit_rect, m.id, m.earliest, m.latest, 1, m.lane))
+                    # Center the used rows vertically when the lane has spare height.
+                    y = top + 2 + pl.row * ROW_H + ROW_H / 2
+                faded = dim_focus and not m.focus
+                point = m.precision == "day" and m.latest == m.earliest
+                if point:
+                    r = POINT_R if not collapsed else 2.5
+                    xc = (pl.x0 + pl.x1) / 2
+                    rect = QRectF(xc - r, y - r, 2 * r, 2 * r)
+                    points.append((rect, st.kind_color(m.kind, 0.25 if faded else 1.0)))
+                else:
+                    bh = 8.0 if not collapsed else 5.0
+                    rect = QRectF(pl.x0, y - bh / 2, pl.x1 - pl.x0, bh)
+                    if m.precision == "day":
+                        bars.append((rect, st.kind_color(m.kind, 0.25 if faded else 0.9)))
+                    else:
+                        # Known only to the month/season/year: a translucent extent, outlined.
+                        fill = QColor(st.kind_color(m.kind))
+                        fill.setAlphaF(0.07 if faded else 0.22)
+                        extents.append((rect, fill, st.kind_color(m.kind, 0.2 if faded else 0.6)))
+                hit = rect.adjusted(-2, -3, 2, 3)
+                if pl.label_x is not None:
+                    lrect = QRectF(pl.label_x, y - ROW_H / 2, pl.label_w + 1, ROW_H)
+                    if pl.inside and m.precision == "day":
+                        tc = st.base if st.dark else QColor("white")
+                    else:
+                        tc = st.faint_text if faded else st.text
+                    labels.append((lrect, m.title, tc, m.id == self.current))
+                    hit = hit.united(lrect)
+                if m.id == self.current or m.id == self._hover:
+                    on_top.append((m.id, rect))
+                self._hits.append(_Hit(hit, m.id, m.earliest, m.latest, 1, lane_i))
+        for rect, fill, edge in extents:
+            p.setPen(edge)
+            p.setBrush(fill)
+            p.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+        p.setPen(Qt.PenStyle.NoPen)
+        for rect, color in bars:
+            p.setBrush(color)
+            p.drawRect(rect)
+        for rect, color in points:
+            p.setBrush(color)
+            p.drawEllipse(rect)
         p.setBrush(Qt.BrushStyle.NoBrush)
+        align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
         for rect, text, color, bold in labels:
+            fm = self._fm_bold if bold else self._fm
+            if bold:
+                # The selected event's label may cross others: give it a backing.
+                p.fillRect(rect.adjusted(-2, 2, 2, -2), st.base)
             p.setFont(self._bold if bold else self._font)
             p.setPen(color)
-            shown = (
-                fm.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
-                if fm.horizontalAdvance(text) > rect.width()
-                else text
-            )
-            p.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown)
-        for m, rect, _y in on_top:
-            pen = QPen(st.highlight if m.id == self.current else st.mid_text, 2.0)
+            if self._text_width(text, bold) > rect.width():
+                text = fm.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+            p.drawText(rect, align, text)
+        for event_id, rect in on_top:
+            pen = QPen(st.highlight if event_id == self.current else st.mid_text, 2.0)
             p.setPen(pen)
             p.drawRoundedRect(rect.adjusted(-2.5, -2.5, 2.5, 2.5), 3, 3)
 
@@ -774,6 +788,16 @@ class TimelineCanvas(QWidget):
         if etype == QEvent.Type.ToolTip:
             pos = QPointF(event.pos())  # type: ignore[attr-defined]
             hit = self.hit_at(pos)
+            if hit is None and AXIS_H <= pos.y() < self.lanes_top and pos.x() >= HEADER_W:
+                row = int((pos.y() - AXIS_H) // PHASE_ROW_H)
+                day = self.day_at(pos.x())
+                for ph, r, _hue in self.phase_layout.placed:
+                    if r == row and ph.earliest <= day < ph.latest + 1:
+                        dates = f"{format_day(ph.earliest, self.julian)} – {format_day(ph.latest, self.julian)}"
+                        QToolTip.showText(
+                            event.globalPos(), f"<b>{_esc(ph.title)}</b><br>{dates}", self
+                        )  # type: ignore[attr-defined]
+                        return True
             if hit is None and pos.x() < HEADER_W:
                 lane = next((i for r, i in self._headers if r.contains(pos)), None)
                 if lane is not None:

@@ -57,6 +57,16 @@ class TimelineData:
 
         return date(1918, 1, 1).toordinal(), date(1920, 12, 31).toordinal()
 
+    def core_span(self) -> tuple[int, int]:
+        """The days most events fall in, widened to the phases: the default view."""
+        core = self.query.core_span() or self.span()
+        lo, hi = core
+        top = [p for p in self.phases if p.depth == 0]
+        if top:
+            lo = min(lo, min(p.earliest for p in top))
+            hi = max(hi, max(p.latest for p in top))
+        return lo, hi
+
     def set_mode(self, mode: str) -> None:
         if mode == self.mode:
             return

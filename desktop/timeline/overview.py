@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPix
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop.timeline.data import TimelineData
+from desktop.timeline.layout import layout_phases
 from desktop.timeline.style import TimelineStyle
 
 STRIP_H = 40
@@ -28,7 +29,7 @@ class OverviewStrip(QWidget):
         super().__init__(parent)
         self.data = data
         self.left_margin = left_margin
-        lo, hi = data.span()
+        lo, hi = data.core_span()
         pad = max(15.0, (hi - lo) * 0.04)
         self.lo, self.hi = lo - pad, hi + 1 + pad
         self.window = (self.lo, self.hi)
@@ -105,10 +106,9 @@ class OverviewStrip(QWidget):
         p = QPainter(pix)
         left = float(self.left_margin)
         h = float(self.height())
-        top_level = [ph for ph in self.data.phases if ph.depth == 0]
-        for i, ph in enumerate(top_level):
-            x0, x1 = self.x_of(ph.earliest), self.x_of(ph.latest + 1)
-            p.fillRect(QRectF(x0, 0, x1 - x0, h), st.phase_color(i, True))
+        for first, last, hues in layout_phases(self.data.phases).segments:
+            x0, x1 = self.x_of(first), self.x_of(last + 1)
+            p.fillRect(QRectF(x0, 0, x1 - x0, h), st.phase_band(hues, True))
         total, focus = self._histogram()
         peak = max(total, default=0) or 1
         scale = (h - 8) / math.sqrt(peak)

@@ -102,7 +102,7 @@ class TimelinePane(QWidget):
 
         self._apply_focus()
         self.canvas.current = selection.event
-        self.canvas.fit_all()
+        self.canvas.fit_core()
 
     # --- public API (used by the main window's actions and by tests) -------
     @property

@@ -78,11 +78,23 @@ class TimelineStyle:
         return blend(self.neutral, alpha, self.base)
 
     def phase_color(self, index: int, strong: bool = False) -> QColor:
-        """Opaque tint of a phase band (``strong``: the phase's own row under the axis)."""
+        """Opaque tint of a phase (``strong``: its box in the strip under the axis)."""
         hue = QColor(_PHASE_HUES[index % len(_PHASE_HUES)])
         if strong:
-            return blend(hue, 0.42 if self.dark else 0.30, self.base)
-        return blend(hue, 0.16 if self.dark else 0.10, self.base)
+            return blend(hue, 0.42 if self.dark else 0.32, self.base)
+        return blend(hue, 0.14 if self.dark else 0.09, self.base)
+
+    def phase_band(self, hues: tuple[int, ...], strong: bool = False) -> QColor:
+        """Opaque tint behind the lanes where the phases with these hues overlap."""
+        key = ("band:" + ",".join(map(str, hues)), float(strong))
+        color = self._cache.get(key)
+        if color is None:
+            color = QColor(self.header if strong else self.base)
+            alpha = (0.3 if strong else 0.10) if self.dark else (0.22 if strong else 0.065)
+            for h in hues:
+                color = blend(QColor(_PHASE_HUES[h % len(_PHASE_HUES)]), alpha, color)
+            self._cache[key] = color
+        return color
 
     def overlay(self, alpha: float) -> QColor:
         """A translucent veil of the background colour (for what lies outside the date filter)."""
