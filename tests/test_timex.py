@@ -482,3 +482,21 @@ def test_offsets_point_into_the_text() -> None:
     text = "On 5 April 1920, skirmishes began; on 7 April, the villages. The next day, a truce."
     for tx in tag_text(text):
         assert text[tx.start : tx.end] == tx.text
+
+
+def test_no_day_counting_into_a_paragraph_of_unknown_time() -> None:
+    text = (
+        "The last unit left on June 7, 1919.\n\n"
+        "Azerbaijanis refused to vacate houses. At that time, officers repelled the attack. "
+        "The next day, Armenians attacked again."
+    )
+    f = found(text)
+    assert f["At that time"].value is None
+    assert f["The next day"].value is None
+    # the same narrative without the undated paragraph counts on
+    assert (
+        values("The last unit left on June 7, 1919.\n\nThe next day, they attacked.")[
+            "The next day"
+        ]
+        == "1919-06-08"
+    )

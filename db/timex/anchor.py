@@ -234,6 +234,9 @@ def resolve(text: str, mentions: list[Mention], blocks: list[Block]) -> list[Tim
     starts = [b.start for b in blocks]
     out: list[TimeExpr] = []
     ref: _Ref | None = None
+    # A paragraph where an expression could not be dated ("At that time" with no date
+    # before it) tells of a time of its own: do not count days into it from elsewhere.
+    undated_block = -1
     for m in mentions:
         bi = max(0, bisect.bisect_right(starts, m.start) - 1)
         block = blocks[bi] if blocks else Block(0, len(text), "text", 0)
@@ -245,7 +248,9 @@ def resolve(text: str, mentions: list[Mention], blocks: list[Block]) -> list[Tim
         if isinstance(spec, Length):
             tx = TimeExpr(m.start, m.end, surface, spec.value, None, None, "duration", "duration")
         elif isinstance(spec, Shift):
-            res = _shift(spec, ref, ref.block == bi) if ref is not None else None
+            crosses = ref is not None and ref.block != bi
+            usable = ref is not None and not (crosses and undated_block == bi)
+            res = _shift(spec, ref, not crosses) if ref is not None and usable else None
             if res is None:
                 precision = {"week": "day", "time": "day"}.get(spec.unit, spec.unit)
                 if precision not in ("day", "month", "year"):
@@ -273,6 +278,8 @@ def resolve(text: str, mentions: list[Mention], blocks: list[Block]) -> list[Tim
         if tx is None:
             continue
         out.append(tx)
+        if tx.kind != "duration" and tx.earliest is None:
+            undated_block = bi
         if (
             tx.earliest is not None
             and tx.latest is not None
