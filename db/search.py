@@ -93,6 +93,8 @@ _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 _MAX_TERMS = 8
 #: How many matching entities widen the passage and event searches with their aliases.
 _NAMED_ENTITIES = 3
+#: Up to this many rows, every match is ranked (see _EngineInfo.cap).
+_SMALL_TABLE = 5000
 _SNIPPET_CHARS = 180
 
 
@@ -393,6 +395,14 @@ class _EngineInfo:
     entities: list[tuple[str, str, str, int, tuple[str, ...]]] | None = None
     entity_index: dict[str, tuple[str, str, str, int, tuple[str, ...]]] | None = None
     sources: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)  # passages / events in the database
+
+    def cap(self, table: str, limit: int) -> int:
+        """How many candidates to rank. A small database ranks every match; a large one
+        ranks the first few hundred in rowid order, so a common word stays within a frame."""
+        if self.rows.get(table, 0) <= _SMALL_TABLE:
+            return _SMALL_TABLE
+        return max(limit * 5, 100)
 
 
 _INFO: weakref.WeakKeyDictionary[Engine, _EngineInfo] = weakref.WeakKeyDictionary()
@@ -407,6 +417,11 @@ def _info(engine: Engine, con: Connection) -> _EngineInfo:
             info.sources = {
                 str(r[0]): str(r[1]) for r in con.execute(text("SELECT id, title FROM source"))
             }
+        for table in ("passage", "event"):
+            if table in names:
+                # max(rowid) is instant (count(*) walks the table) and bounds the count.
+                n = con.execute(text(f"SELECT max(rowid) FROM {table}")).scalar()
+                info.rows[table] = int(n or 0)
         _INFO[engine] = info
     return info
 
@@ -451,9 +466,10 @@ def _search_entities(
     q: Query,
     limit: int,
     filters: Filters,
-) -> tuple[list[Hit], int]:
+) -> tuple[list[Hit], int, list[str]]:
+    """Entity hits, how many matched, and the ids whose spelling matched every word whole."""
     if "entity" not in info.tables:
-        return [], 0
+        return [], 0, []
     candidates: Iterable[_EntityRow]
     if "entity_fts" in info.tables:
         expr = _fts_expression(q.terms, {})
@@ -473,11 +489,13 @@ def _search_entities(
     query_tokens = [tok for term in q.terms for tok in term.tokens]
     # Score each entity by its best-matching spelling (regexes on folded text; cheap).
     scored: list[tuple[float, str, _EntityRow]] = []
+    whole_ids: set[str] = set()
     for row in candidates:
         eid, name, _etype, mentions, aliases = row
         if allowed is not None and eid not in allowed:
             continue
         best: tuple[float, str] | None = None
+        whole_match = False
         for rank, spelling in enumerate((name, *aliases)):
             folded = fold(spelling)
             matched, whole = scorer.counts(folded)
@@ -488,8 +506,11 @@ def _search_entities(
             score -= 0.01 * len(_TOKEN.findall(folded))  # shorter names first
             if best is None or score > best[0]:
                 best = (score, spelling)
+            whole_match = whole_match or whole == n_terms
         if best is not None:
             scored.append((best[0] + math.log1p(mentions), best[1], row))
+            if whole_match:
+                whole_ids.add(eid)
     scored.sort(key=lambda x: (-x[0], x[2][1]))
     hits: list[Hit] = []
     for score, spelling, (eid, name, etype, mentions, aliases) in scored[:limit]:
@@ -516,7 +537,7 @@ def _search_entities(
                 detail=f"{etype} · {mentions} mentions",
             )
         )
-    return hits, len(scored)
+    return hits, len(scored), [r[0] for _s, _n, r in scored if r[0] in whole_ids]
 
 
 def _search_events(
@@ -530,7 +551,7 @@ def _search_events(
 ) -> tuple[list[Hit], int, bool]:
     if "event" not in info.tables:
         return [], 0, False
-    cap = max(limit * 5, 100)
+    cap = info.cap("event", limit)
     clause = event_clause(filters, review=review)
     base = select(Event.id, Event.title, Event.kind, Event.value).where(clause)
     scorer = _Scorer(q.terms)
@@ -670,7 +691,7 @@ def _search_passages(
 ) -> tuple[list[Hit], int, bool]:
     if "passage_fts" not in info.tables:
         return [], 0, False
-    cap = max(limit * 5, 100)
+    cap = info.cap("passage", limit)
     variants = _variants(con, info, q.terms)
     alias_phrases = _alias_phrases(info, con, entity_ids)
     expr = _fts_expression(q.terms, variants, alias_phrases)
@@ -804,15 +825,19 @@ def search_all(
     with engine.connect() as con:
         info = _info(engine, con)
         # Entities the query names: their aliases and mentions widen the other searches.
-        ent_hits, n_ent = _search_entities(con, info, q, max(limit, 5), Filters())
+        ent_hits, n_ent, whole_ids = _search_entities(con, info, q, max(limit, 5), Filters())
         # The best few entities the query names (all its words are in a name or alias).
-        named = tuple(h.id for h in ent_hits[:_NAMED_ENTITIES] if isinstance(h.id, str))
+        # Those whose name has the query's words whole (Shushi → Shusha, not Shushikend);
+        # while a word is still being typed (only prefixes match), the best few.
+        named = tuple(whole_ids[:_NAMED_ENTITIES]) or tuple(
+            h.id for h in ent_hits[:_NAMED_ENTITIES] if isinstance(h.id, str)
+        )
         result.entities_matched = named
         if "entity" in kinds:
             if filters.is_empty():
                 hits, n = ent_hits[:limit], n_ent
             else:
-                hits, n = _search_entities(con, info, q, limit, filters)
+                hits, n, _whole = _search_entities(con, info, q, limit, filters)
             result.hits.extend(hits)
             result.counts["entity"] = n
             result.more["entity"] = False
