@@ -1,9 +1,11 @@
 """Finding temporal expressions: compiled patterns → non-overlapping mentions with their specs.
 
 Every pattern starts with a required month name, digit or keyword so the
-regex engine can skip ahead quickly; context words in front of a match
-("between", "from", "in") are checked by looking back from the match start.
-Where two candidates overlap, the longer one wins.
+regex engine can skip ahead quickly; month- and digit-led patterns are only
+tried where a month name or a digit run starts. Context words in front of a
+match ("between", "from", "in", "early", "the", a number before a unit) are
+read by looking back from the match start. Where two candidates overlap, the
+longer one wins.
 """
 
 from __future__ import annotations
@@ -107,7 +109,6 @@ SEASONS = {
     "fall": (9, 11),
     "winter": (12, 14),
 }
-SEASON = r"(?:spring|summer|autumn|fall|winter)"
 
 #: Words after a four-digit number that make it a count, not a year.
 _COUNT_NOUNS = frozenset(
