@@ -185,6 +185,16 @@ def test_new_event_from_selection_suggests_date_and_participants(
         svc.new_event_from_selection("s1", 5, 5)
 
 
+def test_undated_selection_takes_the_taggers_narrative_date(svc: AnnotationService) -> None:
+    start = TEXT.index("Later the Bolsheviks")
+    sug = svc.suggest_event("s1", start, len(TEXT))
+    assert sug["date"]["value"] == "1920-03" and sug["date"]["inferred"] is True
+    assert sug["participants"] == [
+        {"entity": "bolsheviks", "role": "participant"},
+        {"entity": "baku", "role": "place"},
+    ]
+
+
 def test_link_evidence_and_history(svc: AnnotationService, bundled: Engine) -> None:
     start = TEXT.index("Later the Bolsheviks")
     roundtrip(svc, svc.link_evidence("march_days", "s1", start, len(TEXT)))
@@ -212,8 +222,13 @@ def test_reanchoring_after_a_corpus_update(svc: AnnotationService, tmp_path: Pat
         "Later the Bolsheviks returned", "Soviet power came back"
     )
     updated = bundled_engine(make_bundled(tmp_path / "updated.sqlite", new_text))
+    assert svc.reanchor_if_needed() == [
+        svc.rows(kind="status")[0]
+    ]  # first check: the unknown event
+    assert svc.reanchor_if_needed() is None  # same build: nothing to do
     svc.engine = updated
-    lost = svc.reanchor()
+    lost = svc.reanchor_if_needed()
+    assert lost is not None
     moved = svc.rows(kind="evidence", target_id="battle_of_baku")[0]
     assert (
         moved.anchor == "moved"
@@ -466,3 +481,27 @@ def test_migration_from_the_first_schema_keeps_data(tmp_path: Path) -> None:
     assert rows["urn:uuid:3"].body == {"status": "confirmed", "reason": "r"}
     assert review_status(w, "march_days").status == "confirmed"
     w.close()
+
+
+def test_status_csv_imports_and_a_bad_csv_changes_nothing(
+    svc: AnnotationService, bundled: Engine, tmp_path: Path
+) -> None:
+    svc.apply(svc.set_status("march_days", "confirmed", "ok"))
+    svc.apply(svc.set_status("battle_of_baku", "disputed", "date?"))
+    out = tmp_path / "statuses.csv"
+    write_status_csv(bundled, svc, out)
+    other_ws = open_workspace(tmp_path / "csv" / "workspace.sqlite")
+    other = AnnotationService(other_ws, bundled, reviewer="ben")
+    other.apply(other.set_status("march_days", "rejected"))
+    plan = plan_merge(other, read_import(out, other))
+    assert plan.added == 1 and len(plan.conflicts) == 1
+    other.apply(plan.edit)
+    assert review_status(other_ws, "battle_of_baku").reviewer == "ana"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,verdict\nmarch_days,yes\n", encoding="utf-8")
+    with pytest.raises(ImportFormatError, match="Not a review status CSV"):
+        read_import(bad, other)
+    bad.write_text(out.read_text(encoding="utf-8").replace("disputed", "maybe"), encoding="utf-8")
+    with pytest.raises(ImportFormatError, match="line 2: unknown review status 'maybe'"):
+        read_import(bad, other)
+    other_ws.close()

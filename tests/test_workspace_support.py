@@ -6,6 +6,7 @@ extraction pipeline; offsets are computed from the text, never hard-coded.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def make_bundled(path: Path, text: str = TEXT) -> Path:
                 perspective=None,
                 format="plain",
                 encoding="utf-8",
-                sha256="0",
+                sha256=hashlib.sha256(text.encode()).hexdigest(),
                 original_text=text,
                 normalized_text=text,
                 infobox=None,

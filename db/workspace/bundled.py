@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from db.models import Entity, Event, Mention, Passage, Source, TimeExpression
+from db.models import Entity, Event, Mention, Meta, Passage, Source, TimeExpression
 
 
 @dataclass(frozen=True)
@@ -26,9 +27,12 @@ def source_text(engine: Engine, source_id: str) -> str | None:
         return s.scalar(select(Source.normalized_text).where(Source.id == source_id))
 
 
-def source_texts(engine: Engine) -> dict[str, str]:
+def source_texts(engine: Engine, ids: set[str] | None = None) -> dict[str, str]:
+    q = select(Source.id, Source.normalized_text)
+    if ids is not None:
+        q = q.where(Source.id.in_(sorted(ids)))
     with Session(engine) as s:
-        return {sid: t for sid, t in s.execute(select(Source.id, Source.normalized_text))}
+        return {str(k): str(v) for k, v in s.execute(q)}
 
 
 def passage_at(engine: Engine, source_id: str, offset: int) -> int | None:
@@ -100,3 +104,15 @@ def event_exists(engine: Engine, event_id: str) -> bool:
 def entity_type(engine: Engine, entity_id: str) -> str | None:
     with Session(engine) as s:
         return s.scalar(select(Entity.type).where(Entity.id == entity_id))
+
+
+def fingerprint(engine: Engine) -> str:
+    """Identifies a bundled build: its inputs, pipeline and schema (or its sources' hashes)."""
+    with Session(engine) as s:
+        meta = {str(k): str(v) for k, v in s.execute(select(Meta.key, Meta.value))}
+        if meta.get("inputs_hash"):
+            return (
+                f"{meta['inputs_hash']}/{meta.get('pipeline_version')}/{meta.get('schema_version')}"
+            )
+        hashes = s.scalars(select(Source.sha256).order_by(Source.id))
+        return hashlib.sha256("\n".join(hashes).encode()).hexdigest()

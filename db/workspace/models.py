@@ -89,3 +89,14 @@ class History(WorkspaceBase):
 
     def __repr__(self) -> str:
         return f"History({self.at} {self.target_type}:{self.target_id} {self.action!r})"
+
+
+class WorkspaceMeta(WorkspaceBase):
+    """Facts about the workspace itself (revision 0003), e.g. ``anchored_against``."""
+
+    __tablename__ = "workspace_meta"
+    key: Mapped[str] = mapped_column(String, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"WorkspaceMeta({self.key!r}={self.value!r})"

@@ -13,9 +13,8 @@ row and displaces whatever occupies its slot.
 
 from __future__ import annotations
 
-import importlib
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -33,11 +32,13 @@ from db.workspace.models import (
     TARGET_TYPES,
     Annotation,
     History,
+    WorkspaceMeta,
 )
 from db.workspace.store import Workspace
 
 PRECISION_OF_LENGTH = {10: "day", 7: "month", 4: "year"}
 USER_EVENT_PREFIX = "user-"
+ANCHORED_AGAINST = "anchored_against"  # fingerprint of the bundled build anchors were checked on
 
 
 # --- values -------------------------------------------------------------------
@@ -223,14 +224,32 @@ def new_id() -> str:
     return f"urn:uuid:{uuid.uuid4()}"
 
 
-def _tagger() -> Callable[[str], Sequence[Any]] | None:
-    """The timex tagger's entry point, if this build has one (``db.timex.tag``)."""
-    try:
-        module = importlib.import_module("db.timex")
-    except ImportError:
+def _tagged_date(text: str, start: int, end: int) -> dict[str, Any] | None:
+    """The timex tagger's date for a span of a document: the first resolved date inside
+    the span, else the last one before it (marked inferred). The text before the span is
+    tagged too, so a bare "12 May" takes its year from the narrative."""
+    from db.timex import tag_text  # imported here: only this action needs the tagger
+
+    stop = text.find("\n", end)
+    found = tag_text(text[: len(text) if stop == -1 else stop])
+    dated = [
+        t
+        for t in found
+        if t.earliest is not None and t.latest is not None and t.precision != "duration"
+    ]
+    inside = [t for t in dated if t.start >= start and t.end <= end]
+    before = [t for t in dated if t.end <= start]
+    pick = inside[0] if inside else (before[-1] if before else None)
+    if pick is None:
         return None
-    fn = getattr(module, "tag", None)
-    return fn if callable(fn) else None
+    return {
+        "earliest": pick.earliest,
+        "latest": pick.latest,
+        "precision": pick.precision,
+        "value": pick.value,
+        "text": pick.text,
+        "inferred": not inside,
+    }
 
 
 # --- the service ------------------------------------------------------------------
@@ -630,20 +649,8 @@ class AnnotationService:
                 "text": h.text,
             }
         else:
-            tag = _tagger()
-            for t in tag(exact) if tag is not None else ():
-                if (
-                    getattr(t, "earliest", None) is not None
-                    and getattr(t, "precision", "") != "duration"
-                ):
-                    date_body = {
-                        "earliest": t.earliest,
-                        "latest": t.latest,
-                        "precision": t.precision,
-                        "value": t.value,
-                        "text": t.text,
-                    }
-                    break
+            text = bundled.source_text(engine, source_id) or ""
+            date_body = _tagged_date(text, s, e)
         participants = [
             {"entity": eid, "role": "place" if etype == "place" else "participant"}
             for eid, etype in bundled.mentions_in(engine, source_id, s, e)
@@ -694,27 +701,48 @@ class AnnotationService:
         Moves selectors whose quote moved, marks the ones whose quote is gone as
         orphaned (they are kept) and returns the orphaned annotations. Targets
         that are events the bundled database no longer has are listed too.
+        Remembers which build it checked against (see :meth:`reanchor_if_needed`).
         """
         engine = self._need_engine()
-        texts = bundled.source_texts(engine)
+        stamp = bundled.fingerprint(engine)
         changed: list[Row] = []
         with Session(self.workspace.engine) as s, s.begin():
-            for a in s.scalars(select(Annotation).where(Annotation.selector.is_not(None))):
+            anchored = list(s.scalars(select(Annotation).where(Annotation.selector.is_not(None))))
+            texts = bundled.source_texts(
+                engine, {str((a.selector or {}).get("source")) for a in anchored}
+            )
+            for a in anchored:
                 sel = dict(a.selector or {})
                 where = reanchor(texts.get(str(sel.get("source"))), sel)
-                state = where.state
-                if (where.start, where.end) != (sel["start"], sel["end"]) or state != a.anchor:
+                if (where.start, where.end) != (
+                    sel["start"],
+                    sel["end"],
+                ) or where.state != a.anchor:
                     sel["start"], sel["end"] = where.start, where.end
                     a.selector = sel
-                    a.anchor = state
+                    a.anchor = where.state
                     if a.target_type == "passage" and where.state != "orphaned":
                         pid = bundled.passage_at(engine, str(sel["source"]), where.start)
                         if pid is not None:
                             a.target_id = str(pid)
                     changed.append(Row.from_orm(a))
+            s.merge(WorkspaceMeta(key=ANCHORED_AGAINST, value=stamp))
         if changed:
             self._announce(replace(self._change("Re-anchor annotations", changed), everything=True))
         return self.unanchored()
+
+    def reanchor_if_needed(self) -> list[Row] | None:
+        """Re-anchor when the bundled build differs from the one last checked against.
+
+        Returns None when nothing needed doing, else the annotations that lost their anchor.
+        """
+        engine = self._need_engine()
+        with Session(self.workspace.engine) as s:
+            last = s.get(WorkspaceMeta, ANCHORED_AGAINST)
+            seen = None if last is None else last.value
+        if seen == bundled.fingerprint(engine):
+            return None
+        return self.reanchor()
 
     def unanchored(self) -> list[Row]:
         """Annotations that no longer find their text or their event: to be shown, not dropped."""

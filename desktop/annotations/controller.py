@@ -97,6 +97,8 @@ class AnnotationController(QObject):
         reviewer = str(self._settings.value(REVIEWER_KEY, "") or "") or _default_reviewer()
         self.service = AnnotationService(workspace, engine, reviewer=reviewer)
         self._unsubscribe = self.service.subscribe(self._on_service_changed)
+        # After a corpus or pipeline update, move anchors to where their quotes are now.
+        self.lost: list[Row] = self.service.reanchor_if_needed() or []
         self._text_selection: TextSelection | None = None
         self.last_error: str | None = None
         self.conflicts: list[tuple[Row, Row]] = []  # (ours, theirs) from the last import
@@ -250,6 +252,11 @@ class AnnotationController(QObject):
         self.progress_label.setObjectName("reviewProgress")
         window.statusBar().addPermanentWidget(self.progress_label)
         self.progressChanged.connect(lambda p: self.progress_label.setText(str(p)))
+        if self.lost:
+            window.statusBar().showMessage(
+                f"{len(self.lost)} annotations lost their text or event after the update: "
+                "see Annotations › Annotations That Lost Their Text"
+            )
         if self.workspace.notice:
             box = QMessageBox(
                 QMessageBox.Icon.Warning,
