@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -34,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -212,12 +214,22 @@ def check_bundle(where: Layout, info: object) -> None:
         raise BuildFailed(f"PyInstaller produced no {where.cli}")
     if IS_WIN and not (where.app / f"{info.display_name}.exe").is_file():  # type: ignore[attr-defined]
         raise BuildFailed(f"PyInstaller produced no {info.display_name}.exe")  # type: ignore[attr-defined]
-    missing = []
-    for src, dest in bundle.datas(DATABASE).all:
-        if not (where.internal / dest / Path(src).name).is_file():
-            missing.append(f"{dest}/{Path(src).name}")
+    record = WORK / bundle.DATAS_RECORD
+    if not record.is_file():
+        raise BuildFailed(f"the spec left no record of its data files ({record})")
+    listed = [(src, dest) for src, dest in json.loads(record.read_text(encoding="utf-8"))]
+    missing = [
+        f"{dest}/{Path(src).name}"
+        for src, dest in listed
+        if not (where.internal / dest / Path(src).name).is_file()
+    ]
     if missing:
         raise BuildFailed("files the spec lists are missing from the bundle: " + ", ".join(missing))
+    # The checkout is shared while PyInstaller runs; say so if its files changed meanwhile.
+    now = bundle.datas(DATABASE).all
+    if sorted(map(tuple, listed)) != sorted(now):
+        changed = sorted({Path(e[0]).name for e in set(map(tuple, listed)) ^ set(now)})
+        say(f"WARNING: files changed in the checkout during the build: {', '.join(changed)}")
     db_in_bundle = where.internal / bundle.frozen_resources_dir() / bundle.DATABASE_NAME
     if db_in_bundle.stat().st_size != DATABASE.stat().st_size:
         raise BuildFailed(f"{db_in_bundle} is not the database just built")
@@ -382,6 +394,31 @@ def disk_usage(root: Path) -> tuple[int, int]:
     return on_disk, apparent
 
 
+def archive(where: Layout, info: object) -> Path:
+    """Pack the app for download, keeping symlinks and permissions (a CI artifact upload or a
+    plain zip of the folder loses them): tar.gz on Linux, ditto zip of the .app on macOS, zip on
+    Windows. Written to dist/Chronoscope-VERSION-PLATFORM.*"""
+    import platform
+    import tarfile
+
+    machine = platform.machine().lower() or "unknown"
+    osname = {"win32": "windows", "darwin": "macos"}.get(sys.platform, "linux")
+    stem = f"{info.display_name}-{info.version}-{osname}-{machine}"  # type: ignore[attr-defined]
+    if IS_MAC:
+        out = DIST / f"{stem}.zip"
+        out.unlink(missing_ok=True)
+        run(["ditto", "-c", "-k", "--keepParent", where.app, out], what="ditto")
+    elif IS_WIN:
+        out = Path(
+            shutil.make_archive(str(DIST / stem), "zip", root_dir=DIST, base_dir=where.app.name)
+        )
+    else:
+        out = DIST / f"{stem}.tar.gz"
+        with tarfile.open(out, "w:gz") as tar:
+            tar.add(where.app, arcname=where.app.name)
+    return out
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -400,6 +437,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=float,
         default=SIZE_BUDGET_MB,
         help=f"size budget in MB of 10^6 bytes (default {SIZE_BUDGET_MB:g})",
+    )
+    parser.add_argument(
+        "--archive",
+        action="store_true",
+        help="also pack the app into dist/Chronoscope-VERSION-OS-ARCH.tar.gz (.zip on macOS/Windows)",
     )
     args = parser.parse_args(argv)
 
@@ -436,8 +478,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise BuildFailed(
                 f"{where.app} takes {size_mb:.1f} MB on disk, over the {args.max_size_mb:g} MB budget"
             )
+        packed = archive(where, info) if args.archive else None
     except BuildFailed as exc:
         print(f"build.py: FAILED: {exc}", file=sys.stderr, flush=True)
+        return 1
+    except Exception:  # a bug here, not in the app: still say clearly that the build failed
+        traceback.print_exc()
+        print(
+            "build.py: FAILED: internal error in the build script (traceback above)",
+            file=sys.stderr,
+        )
         return 1
 
     total = time.perf_counter() - start
@@ -452,6 +502,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"  network:    {results['isolation']}\n"
         f"  wrote:      {results['written']} (in a fresh home folder; nothing inside the bundle)\n"
         f"  time:       {total:.0f} s ({', '.join(f'{k} {v:.0f} s' for k, v in timings.items())})"
+        + (f"\n  archive:    {packed} ({packed.stat().st_size / 1e6:.1f} MB)" if packed else "")
         + (
             f"\n  missing:    {', '.join('resources/' + m for m in missing)} (not bundled)"
             if missing

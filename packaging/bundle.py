@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESOURCES = ROOT / "resources"
 #: The file name the frozen app looks up with ``resource_path(DATABASE_NAME)`` (see db/cache.py).
 DATABASE_NAME = "chronoscope.sqlite"
+#: The file (in PyInstaller's work folder) where the spec records the data files it bundled.
+DATAS_RECORD = "chronoscope-datas.json"
 #: Our own packages; every module in them is bundled, because the build pipeline loads its
 #: stages by name (db/stages.py), which PyInstaller's import scan cannot see.
 APP_PACKAGES = ("db", "desktop")
