@@ -456,3 +456,24 @@ def test_recovered_workspace_is_announced(qtbot: Any, bundled: Engine, tmp_path:
     box = win.findChild(object, "workspaceNotice")
     assert box is not None and "kept as" in box.text()
     ctl.close()
+
+
+def test_a_failed_write_is_reported_and_not_left_on_the_stack(
+    window: QMainWindow, prompts: Prompts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    ctl = controller(window)
+    assert ctl.set_status("march_days", "confirmed")
+    real_apply = ctl.service.apply
+
+    def broken(*_a: Any, **_k: Any) -> Any:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(ctl.service, "apply", broken)
+    assert not ctl.set_status("march_days", "rejected")
+    assert ctl.undo_stack.count() == 1 and "disk I/O error" in prompts.messages[-1][1]
+    ctl.actions["undo"].trigger()
+    assert "Could not undo" in prompts.messages[-1][1]
+    monkeypatch.setattr(ctl.service, "apply", real_apply)
+    assert review_status(ctl.workspace, "march_days").status == "confirmed"

@@ -13,9 +13,11 @@ row and displaces whatever occupies its slot.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -38,6 +40,7 @@ from db.workspace.store import Workspace
 
 PRECISION_OF_LENGTH = {10: "day", 7: "month", 4: "year"}
 USER_EVENT_PREFIX = "user-"
+log = logging.getLogger(__name__)
 ANCHORED_AGAINST = "anchored_against"  # fingerprint of the bundled build anchors were checked on
 
 
@@ -79,7 +82,9 @@ class Row:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Row:
-        return cls(**d)
+        """From :meth:`to_dict` output, tolerating keys older or newer versions wrote."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
 
     @classmethod
     def from_orm(cls, a: Annotation) -> Row:
@@ -286,8 +291,12 @@ class AnnotationService:
         return lambda: self._subscribers.remove(callback)
 
     def _announce(self, change: Change) -> None:
+        # The edit is committed by now: a failing subscriber must not make it look undone.
         for cb in list(self._subscribers):
-            cb(change)
+            try:
+                cb(change)
+            except Exception:
+                log.exception("annotation change subscriber failed")
 
     # --- applying -----------------------------------------------------------------------
     def apply(self, edit: Edit, *, history_label: str | None = None) -> Applied:
@@ -346,7 +355,10 @@ class AnnotationService:
         self._since_backup += 1
         if self._backup_every and self._since_backup >= self._backup_every:
             self._since_backup = 0
-            self.workspace.backup()
+            try:
+                self.workspace.backup()
+            except (OSError, sqlite3.Error):  # the edit itself is committed; try again later
+                log.exception("rolling backup failed")
         self._announce(change)
         ops = tuple(op for undo in reversed(inverse) for op in undo)
         return Applied(change, Edit(edit.label, ops))

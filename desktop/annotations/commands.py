@@ -4,6 +4,7 @@ so every change goes through the one door and lands in one transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
@@ -28,6 +29,8 @@ class AnnotationCommand(QUndoCommand):
         self.inverse: Edit | None = None
         self.error: Exception | None = None
         self._done_once = False
+        #: Told when an undo or redo run by the stack itself fails.
+        self.on_error: Callable[[str], None] | None = None
 
     def redo(self) -> None:
         label = f"Redo: {self.edit.label}" if self._done_once else self.edit.label
@@ -36,12 +39,20 @@ class AnnotationCommand(QUndoCommand):
         except Exception as exc:  # reported by the controller; the stack forgets this command
             self.error = exc
             self.setObsolete(True)
+            if self._done_once and self.on_error is not None:
+                self.on_error(f"Could not redo “{self.edit.label}”: {exc}")
             return
         self._done_once = True
 
     def undo(self) -> None:
-        if self.inverse is not None:
+        if self.inverse is None:
+            return
+        try:
             self.service.apply(self.inverse, history_label=f"Undo: {self.edit.label}")
+        except Exception as exc:  # the stack has moved already; the user must know
+            self.error = exc
+            if self.on_error is not None:
+                self.on_error(f"Could not undo “{self.edit.label}”: {exc}")
 
 
 class SetStatusCommand(AnnotationCommand):

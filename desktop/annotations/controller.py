@@ -350,6 +350,7 @@ class AnnotationController(QObject):
             return None
         if cmd.edit.empty:
             return None
+        cmd.on_error = self._error
         self.undo_stack.push(cmd)
         if cmd.error is not None:
             self._error(f"Could not save: {cmd.error}")
