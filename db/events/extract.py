@@ -19,7 +19,7 @@ from db.events.titles import make_title
 EVENT_PRECISIONS = frozenset({"day", "part_of_month", "month", "season", "year"})
 
 
-@dataclass
+@dataclass(slots=True)
 class DateRef:
     """A time expression as the event stage needs it (from the database or the fallback)."""
 
@@ -38,7 +38,7 @@ class DateRef:
     anchor_text: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class MentionRef:
     entity_id: str
     entity_type: str
@@ -47,7 +47,7 @@ class MentionRef:
     as_participant: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class PassageData:
     id: int
     source_id: str
@@ -61,7 +61,7 @@ class PassageData:
     mentions: list[MentionRef] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     source_id: str
     passage_id: int
@@ -214,20 +214,42 @@ _YEAR_AS_TIME = re.compile(
 _ADJECTIVAL_YEAR = re.compile(r"^\s+(?:[a-z]+|[A-Z][a-z]+ (?:massacre|reform|census|border|war))\b")
 
 
+_STEMS: dict[str, str | None] = {}  # word → stem, or None for a stop word (a vocabulary cache)
+
+
+def _stem(w: str) -> str | None:
+    lw = w.lower().strip("'’-").replace("-", "")
+    if len(lw) < 3 or lw in _STOP or lw in _MONTHS:
+        return None
+    for suffix in ("'s", "’s", "ing", "ed", "es", "s"):
+        if lw.endswith(suffix) and len(lw) - len(suffix) >= 4:
+            return lw[: -len(suffix)]
+    return lw
+
+
 def content_tokens(text: str) -> frozenset[str]:
     """Lower-cased content words with a crude stem, for comparing accounts."""
     out = set()
+    stems = _STEMS
     for w in _WORD.findall(text):
-        lw = w.lower().strip("'’-").replace("-", "")
-        if len(lw) < 3 or lw in _STOP or lw in _MONTHS:
-            continue
-        for suffix in ("'s", "’s", "ing", "ed", "es", "s"):
-            if lw.endswith(suffix) and len(lw) - len(suffix) >= 4:
-                lw = lw[: -len(suffix)]
-                break
-        out.add(lw)
+        st = stems.get(w, "")
+        if st == "":
+            st = stems[w] = _stem(w)
+            if len(stems) > 200_000:
+                stems.clear()
+        if st is not None:
+            out.add(st)
     return frozenset(out)
 
+
+_IN_BY_DURING = re.compile(r"\b(?:in|by|during)\s*$")
+_NOUN_OF = re.compile(r"\b(\w+)\s+of\s*$")
+_BREAKS = re.compile(r";|,|\band\b|\bbut\b|\bwhile\b|\bthen\b")
+_COMMANDED = re.compile(
+    r"(?:led by|under the (?:command|leadership) of|commanded by|headed by|under)\s+(?:\w+\.?\s+){0,3}$"
+)
+_BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$")
+_BY_TIME = re.compile(r"\bby (?:the )?(?:end|beginning|middle|time)\b")
 
 _TIME_NOUNS = frozenset(
     [
@@ -258,10 +280,10 @@ def _is_event_date(d: DateRef, passage: PassageData) -> bool:
         after = passage.text[d.end - passage.start : d.end - passage.start + 20]
         if not _YEAR_AS_TIME.search(before) and not d.text[:1].isalpha():
             return False
-        if _ADJECTIVAL_YEAR.match(after) and not re.search(r"\b(?:in|by|during)\s*$", before):
+        if _ADJECTIVAL_YEAR.match(after) and not _IN_BY_DURING.search(before):
             return False
         # "the borders of 1914", "the events of 1905": a year qualifying a noun.
-        m = re.search(r"\b(\w+)\s+of\s*$", before)
+        m = _NOUN_OF.search(before)
         if m is not None and m.group(1).lower() not in _TIME_NOUNS:
             return False
     return True
@@ -286,7 +308,7 @@ def _clauses(passage: PassageData, dates: list[DateRef]) -> list[tuple[int, int,
             between = text[d.end - base : nxt.start - base]
             # Look back from the next date for a clause break; the next clause starts there.
             best = -1
-            for m in re.finditer(r";|,|\band\b|\bbut\b|\bwhile\b|\bthen\b", between):
+            for m in _BREAKS.finditer(between):
                 # A break right after the date ("By March 24, ...") opens its clause's body.
                 if len(between[: m.start()].split()) >= 2:
                     best = m.start()
@@ -320,14 +342,9 @@ def _roles(
         before = clause[max(0, rel - 40) : rel].lower()
         if m.entity_type == "place":
             role = "place"
-        elif m.entity_type == "person" and re.search(
-            r"(?:led by|under the (?:command|leadership) of|commanded by|headed by|under)\s+(?:\w+\.?\s+){0,3}$",
-            before,
-        ):
+        elif m.entity_type == "person" and _COMMANDED.search(before):
             role = "commander"
-        elif re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$", before) and not re.search(
-            r"\bby (?:the )?(?:end|beginning|middle|time)\b", before
-        ):
+        elif _BY_AGENT.search(before) and not _BY_TIME.search(before):
             role = "agent"
         elif trigger >= 0:
             role = "agent" if rel < trigger else "target"

@@ -43,6 +43,12 @@ class Cluster:
     curated_id: str | None = None
     locked: bool = False  # curated with exclusive: no automatic additions
     extra: dict[str, object] = field(default_factory=dict)
+    weight: float = -1.0  # cached IDF weight of `tokens` (-1: not computed)
+
+    @property
+    def kinds(self) -> set[str]:
+        """The kinds the first accounts give (what later accounts must be compatible with)."""
+        return {m.kind for m in self.members[:3]}
 
 
 def _months(a: int, b: int) -> range:
@@ -66,14 +72,23 @@ class Merger:
         idf = self.idf
         return sum(idf.get(t, 1.0) for t in tokens)
 
-    def similarity(self, c: Candidate, k: Cluster) -> float:
+    def similarity(
+        self,
+        c: Candidate,
+        k: Cluster,
+        c_weight: float | None = None,
+        ents: set[str] | None = None,
+    ) -> float:
         shared = c.tokens & k.tokens
         if not shared:
             base = 0.0
         else:
-            denom = min(self._weight(c.tokens), self._weight(k.tokens)) or 1.0
+            cw = self._weight(c.tokens) if c_weight is None else c_weight
+            kw = k.weight if k.weight >= 0 else self._weight(k.tokens)
+            denom = min(cw, kw) or 1.0
             base = self._weight(shared) / denom
-        ents = {e for e, _ in c.participants}
+        if ents is None:
+            ents = {e for e, _ in c.participants}
         common = ents & k.entities
         return base + 0.15 * len(common)
 
@@ -109,6 +124,8 @@ class Merger:
     def add(self, c: Candidate) -> None:
         d = c.date
         fine = PRECISION_RANK.get(d.precision, 4)
+        c_weight = self._weight(c.tokens)
+        c_ents = {e for e, _ in c.participants}
         seen: set[int] = set()
         best, best_score = -1, 0.0
         for mo in _months(d.earliest, d.latest):
@@ -122,22 +139,19 @@ class Merger:
                 if d.latest < k.earliest or k.latest < d.earliest:
                     continue
                 kfine = PRECISION_RANK.get(k.precision, 4)
-                score = self.similarity(c, k)
+                score = self.similarity(c, k, c_weight, c_ents)
                 both_fine = fine <= 1 and kfine <= 1
                 same_day = both_fine and d.earliest == k.earliest and d.latest == k.latest
                 # Accounts may name one happening differently (an arrival told as a
                 # proclamation of governorship); only a strong overlap bridges kinds.
+                kinds = k.kinds
                 if (
-                    k.members
-                    and not any(compatible(c.kind, m.kind) for m in k.members[:3])
+                    kinds
+                    and not any(compatible(c.kind, kind) for kind in kinds)
                     and not (same_day and score >= CROSS_KIND_THRESHOLD)
                 ):
                     continue
-                if (
-                    same_day
-                    and c.kind in RARE_KINDS
-                    and any(m.kind == c.kind for m in k.members[:3])
-                ):
+                if same_day and c.kind in RARE_KINDS and c.kind in kinds:
                     score += 0.15
                 threshold = SAME_DAY_THRESHOLD if both_fine else COARSE_THRESHOLD
                 if not both_fine and k.members and c.kind != k.members[0].kind:
@@ -148,7 +162,8 @@ class Merger:
             k = self.clusters[best]
             k.members.append(c)
             k.tokens |= c.tokens
-            k.entities |= {e for e, _ in c.participants}
+            k.weight = self._weight(k.tokens)
+            k.entities |= c_ents
             k.passages.add(c.passage_id)
             return
         self.add_cluster(
@@ -158,8 +173,9 @@ class Merger:
                 latest=d.latest,
                 precision=d.precision,
                 tokens=set(c.tokens),
-                entities={e for e, _ in c.participants},
+                entities=c_ents,
                 passages={c.passage_id},
+                weight=c_weight,
             )
         )
 
@@ -194,6 +210,8 @@ def primary(k: Cluster) -> Candidate:
 
 
 def majority_kind(k: Cluster) -> str:
+    if len(k.members) == 1:
+        return k.members[0].kind
     votes: Counter[str] = Counter(m.kind for m in k.members)
     return min(
         votes, key=lambda kind: (-votes[kind], KIND_ORDER.index(kind) if kind in KIND_ORDER else 99)

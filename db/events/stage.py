@@ -12,12 +12,15 @@ extractor works alone.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import sqlite3
 from collections import Counter, defaultdict
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import insert, text
+from sqlalchemy.orm import Session
 
 from db.events.curated import Catalogue, CatalogueError, CuratedEvent, load_catalogue, locate
 from db.events.extract import (
@@ -31,11 +34,11 @@ from db.events.extract import (
 from db.events.fallback_dates import find_dates
 from db.events.merge import PRECISION_RANK, Cluster, Merger, majority_kind, merge, primary
 from db.events.numbers import find_numbers
-from db.models import Event, Evidence, Participant, Phase
+from db.models import Phase
 from db.resources import resource_path
 
 if TYPE_CHECKING:
-    from db.build import BuildContext
+    from db.build import BuildContext, PassageRow
 
 CATALOGUE_FILE = ("curated", "events.yaml")
 _ROLE_RANK = {"commander": 0, "agent": 1, "target": 2, "place": 3, "participant": 4}
@@ -61,62 +64,76 @@ def _value(a: int, b: int, precision: str) -> str:
 # ---------------------------------------------------------------- loading
 
 
-def _load_passages(ctx: BuildContext) -> tuple[list[PassageData], dict[str, str]]:
-    """Passages with their dates and mentions attached, in build order."""
-    s = ctx.session
-    passages: list[PassageData] = []
-    by_id: dict[int, PassageData] = {}
-    texts: dict[str, str] = {sid: doc.normalized for sid, doc in ctx.documents}
-    for sid, _doc in ctx.documents:
-        for p in ctx.passages.get(sid, []):
-            pd = PassageData(
-                p.id, p.source_id, p.section_id, p.paragraph_id, p.kind, p.start, p.end, p.text
-            )
-            passages.append(pd)
-            by_id[p.id] = pd
+def _cursor(ctx: BuildContext) -> sqlite3.Cursor:
+    # Plain DB-API cursors: on large corpora these are millions of rows, and Row
+    # objects cost more than the event extraction itself.
+    raw = ctx.session.connection().connection.dbapi_connection
+    assert raw is not None
+    return cast("sqlite3.Cursor", raw.cursor())
 
-    rows = s.execute(
-        text(
-            "SELECT t.id, t.passage_id, t.start, t.end, t.text, t.value, t.earliest, t.latest, "
-            "t.precision, t.kind, t.julian, t.confidence, a.text "
-            "FROM time_expression t LEFT JOIN time_expression a ON a.id = t.anchor_id "
-            "ORDER BY t.source_id, t.start"
-        )
-    ).all()
-    if rows:
-        for r in rows:
-            target = by_id.get(r[1])
-            if target is None or r[6] is None or r[7] is None or r[5] is None:
-                continue
-            kind = r[9] or ""
-            target.dates.append(
-                DateRef(
-                    id=r[0],
-                    start=r[2],
-                    end=r[3],
-                    text=r[4],
-                    value=r[5],
-                    earliest=r[6],
-                    latest=r[7],
-                    precision=r[8],
-                    kind=kind,
-                    julian=r[10],
-                    confidence=float(r[11] if r[11] is not None else 1.0),
-                    inferred=kind in ("underspecified", "relative"),
-                    anchor_text=r[12],
-                )
+
+def _passage_data(p: PassageRow) -> PassageData:
+    return PassageData(
+        p.id, p.source_id, p.section_id, p.paragraph_id, p.kind, p.start, p.end, p.text
+    )
+
+
+def _load_passages(ctx: BuildContext) -> tuple[list[PassageData], dict[str, str]]:
+    """The passages that carry dates, with their dates and mentions attached, in build order.
+
+    Passages without a date cannot give an event, so on large corpora most of them
+    (and their mentions) are never loaded.
+    """
+    texts: dict[str, str] = {sid: doc.normalized for sid, doc in ctx.documents}
+    cur = _cursor(ctx)
+    dates: dict[int, list[DateRef]] = defaultdict(list)
+    rows = cur.execute(
+        "SELECT t.id, t.passage_id, t.start, t.end, t.text, t.value, t.earliest, t.latest, "
+        "t.precision, t.kind, t.julian, t.confidence, a.text "
+        "FROM time_expression t LEFT JOIN time_expression a ON a.id = t.anchor_id "
+        "WHERE t.earliest IS NOT NULL AND t.latest IS NOT NULL AND t.value IS NOT NULL "
+        "AND t.precision IN ('day', 'part_of_month', 'month', 'season', 'year')"
+    ).fetchall()
+    any_timex = bool(rows) or cur.execute("SELECT 1 FROM time_expression LIMIT 1").fetchone()
+    for r in rows:
+        kind = r[9] or ""
+        dates[r[1]].append(
+            DateRef(
+                r[0],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                kind,
+                r[10],
+                float(r[11] if r[11] is not None else 1.0),
+                kind in ("underspecified", "relative"),
+                r[12],
             )
+        )
+    passages: list[PassageData] = []
+    if any_timex:
+        for sid, _doc in ctx.documents:
+            for p in ctx.passages.get(sid, []):
+                found = dates.get(p.id)
+                if found:
+                    pd = _passage_data(p)
+                    pd.dates = sorted(found, key=lambda d: d.start)
+                    passages.append(pd)
     else:
         # No temporal stage in this build: a minimal absolute-date finder keeps events dated.
         ctx.log("events: no time expressions stored; using the fallback date finder")
-        year: int | None = None
-        current = None
-        for pd in passages:
-            if pd.source_id != current:
-                current, year = pd.source_id, None
-            found, year = find_dates(pd.text, pd.start, year)
-            for f in found:
-                pd.dates.append(
+        for sid, _doc in ctx.documents:
+            year: int | None = None
+            for p in ctx.passages.get(sid, []):
+                found_dates, year = find_dates(p.text, p.start, year)
+                if not found_dates:
+                    continue
+                pd = _passage_data(p)
+                pd.dates = [
                     DateRef(
                         None,
                         f.start,
@@ -132,18 +149,32 @@ def _load_passages(ctx: BuildContext) -> tuple[list[PassageData], dict[str, str]
                         f.inferred,
                         None,
                     )
-                )
-
-    for r in s.execute(
-        text(
-            "SELECT m.passage_id, m.entity_id, e.type, m.start, m.end, m.as_participant "
-            "FROM mention m JOIN entity e ON e.id = m.entity_id ORDER BY m.passage_id, m.start"
-        )
-    ):
-        holder = by_id.get(r[0])
-        if holder is not None:
-            holder.mentions.append(MentionRef(r[1], r[2], r[3], r[4], bool(r[5])))
+                    for f in found_dates
+                ]
+                passages.append(pd)
+    _attach_mentions(cur, {pd.id: pd for pd in passages})
+    cur.close()
     return passages, texts
+
+
+def _attach_mentions(cur: sqlite3.Cursor, by_id: dict[int, PassageData]) -> None:
+    if not by_id:
+        return
+    types = dict(cur.execute("SELECT id, type FROM entity").fetchall())
+    cur.execute("CREATE TEMP TABLE IF NOT EXISTS _event_passages (id INTEGER PRIMARY KEY)")
+    cur.execute("DELETE FROM _event_passages")
+    cur.executemany("INSERT INTO _event_passages VALUES (?)", [(i,) for i in by_id])
+    for pid, eid, start, end, as_participant in cur.execute(
+        "SELECT m.passage_id, m.entity_id, m.start, m.end, m.as_participant "
+        "FROM _event_passages p JOIN mention m ON m.passage_id = p.id"
+    ):
+        by_id[pid].mentions.append(
+            MentionRef(eid, types.get(eid, ""), start, end, bool(as_participant))
+        )
+    cur.execute("DROP TABLE _event_passages")
+    for pd in by_id.values():
+        if len(pd.mentions) > 1:
+            pd.mentions.sort(key=lambda m: m.start)
 
 
 # ---------------------------------------------------------------- curation
@@ -154,6 +185,7 @@ def _overlaps(c: Candidate, start: int, end: int) -> bool:
 
 
 def _apply_catalogue(
+    ctx: BuildContext,
     cat: Catalogue,
     candidates: list[Candidate],
     texts: dict[str, str],
@@ -179,9 +211,20 @@ def _apply_catalogue(
             locate(p.quote, texts, f"phase {p.id!r}")
     curated_of: dict[int, CuratedEvent] = {}
     present: list[CuratedEvent] = []
-    passages_by_source: dict[str, list[PassageData]] = defaultdict(list)
-    for pd in passages:
-        passages_by_source[pd.source_id].append(pd)
+    loaded = {pd.id: pd for pd in passages}
+
+    def passage_at(source: str, offset: int) -> PassageData | None:
+        for row in ctx.passages.get(source, []):
+            if row.start <= offset < row.end:
+                pd = loaded.get(row.id)
+                if pd is None:
+                    pd = loaded[row.id] = _passage_data(row)
+                    cur = _cursor(ctx)
+                    _attach_mentions(cur, {pd.id: pd})
+                    cur.close()
+                return pd
+        return None
+
     for e in cat.events:
         members: list[Candidate] = []
         found_any = False
@@ -200,7 +243,7 @@ def _apply_catalogue(
                 members.append(best)
                 taken.add(id(best))
             else:
-                members.append(_quote_candidate(e, q, passages_by_source[q.source]))
+                members.append(_quote_candidate(e, q, passage_at(q.source, q.start)))
         if not found_any:
             continue
         present.append(e)
@@ -210,9 +253,8 @@ def _apply_catalogue(
     return rest, curated_of, present
 
 
-def _quote_candidate(e: CuratedEvent, q: Any, passages: list[PassageData]) -> Candidate:
+def _quote_candidate(e: CuratedEvent, q: Any, pd: PassageData | None) -> Candidate:
     """Evidence for a curated event whose quote no extracted clause covers: the quote itself."""
-    pd = next((p for p in passages if p.start <= q.start < p.end), None)
     if pd is None:
         raise CatalogueError(f"curated event {e.id!r}: its quote is not inside any passage")
     end = min(q.end, max(pd.end, q.end))
@@ -323,6 +365,19 @@ def _assign_phase(earliest: int, latest: int, text_blob: str, phases: list[Any])
     return best[1] if best else None
 
 
+def _insert_rows(s: Session, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Plain executemany: the ORM's per-row parameter processing costs more than SQLite's
+    insert on large corpora (JSON columns arrive serialized)."""
+    if not rows:
+        return
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    raw = s.connection().connection.dbapi_connection
+    assert raw is not None
+    cur = raw.cursor()
+    cur.executemany(sql, rows)
+    cur.close()
+
+
 def run(ctx: BuildContext) -> None:
     """Extract, curate, merge and store the events of the documents in ``ctx``."""
     passages, texts = _load_passages(ctx)
@@ -343,7 +398,7 @@ def run(ctx: BuildContext) -> None:
             try:
                 cat = load_catalogue(path)
                 candidates, curated_of, _present = _apply_catalogue(
-                    cat, candidates, texts, passages, merger
+                    ctx, cat, candidates, texts, passages, merger
                 )
             except CatalogueError as exc:
                 raise BuildError(str(exc)) from exc
@@ -373,8 +428,8 @@ def _store(
             ],
         )
     events: list[dict[str, Any]] = []
-    evidence: list[dict[str, Any]] = []
-    participants: list[dict[str, Any]] = []
+    evidence: list[tuple[Any, ...]] = []
+    participants: list[tuple[str, str, str]] = []
     used_ids: Counter[str] = Counter()
     for idx, k in enumerate(clusters):
         if not k.members:
@@ -406,10 +461,16 @@ def _store(
             inferred, confidence, anchor = p.date.inferred, p.date.confidence, p.date.anchor_text
             eid = f"{value.replace('/', '_')}-{kind}-{_slug(title)}"[:90].rstrip("-")
             origin = "extracted"
+        if eid in used_ids:
+            # Two happenings with the same date, kind and title: tell them apart by
+            # where the first is told (stable across rebuilds of the same texts).
+            h = hashlib.sha1(f"{p.source_id}:{p.start}".encode()).hexdigest()[:10]
+            base, n = f"{eid}-{h}", 1
+            eid = base
+            while eid in used_ids:
+                n += 1
+                eid = f"{base}-{n}"
         used_ids[eid] += 1
-        if used_ids[eid] > 1:
-            h = hashlib.sha1(f"{p.source_id}:{p.start}".encode()).hexdigest()[:6]
-            eid = f"{eid}-{h}"
         blob = " ".join(m.text for m in members)
         phase = cur.phase if cur is not None and cur.phase in phase_ids else None
         if phase is None and cat.phases:
@@ -436,18 +497,18 @@ def _store(
         )
         for m in members:
             evidence.append(
-                {
-                    "event_id": eid,
-                    "source_id": m.source_id,
-                    "passage_id": m.passage_id,
-                    "start": m.start,
-                    "end": m.end,
-                    "text": m.text,
-                    "timex_id": m.date.id,
-                    "date_text": m.date.text or None,
-                    "value": m.date.value,
-                    "numbers": m.numbers,
-                }
+                (
+                    eid,
+                    m.source_id,
+                    m.passage_id,
+                    m.start,
+                    m.end,
+                    m.text,
+                    m.date.id,
+                    m.date.text or None,
+                    m.date.value,
+                    json.dumps(m.numbers, ensure_ascii=False) if m.numbers else "[]",
+                )
             )
         roles: dict[str, str] = {}
         for m in members:
@@ -455,28 +516,47 @@ def _store(
                 prev = roles.get(ent)
                 if prev is None or _ROLE_RANK[role] < _ROLE_RANK[prev]:
                     roles[ent] = role
-        participants.extend(
-            {"event_id": eid, "entity_id": e, "role": r} for e, r in sorted(roles.items())
-        )
+        participants.extend((eid, e, r) for e, r in sorted(roles.items()))
 
     events.sort(key=lambda e: (e["earliest"], e["latest"], e["id"]))
     for i, e in enumerate(events, start=1):
         e["rowkey"] = i
-    if events:
-        s.execute(insert(Event), events)
-        s.execute(
-            text(
-                "INSERT INTO event_rtree(rowkey, earliest, latest) VALUES (:rowkey, :earliest, :latest)"
-            ),
-            [
-                {"rowkey": e["rowkey"], "earliest": e["earliest"], "latest": e["latest"]}
-                for e in events
-            ],
-        )
-    if evidence:
-        s.execute(insert(Evidence), evidence)
-    if participants:
-        s.execute(insert(Participant), participants)
+    columns = list(events[0]) if events else []
+    _insert_rows(
+        s,
+        "event",
+        columns,
+        [
+            tuple(
+                json.dumps(e[c], ensure_ascii=False) if c == "conflicts" else e[c] for c in columns
+            )
+            for e in events
+        ],
+    )
+    _insert_rows(
+        s,
+        "event_rtree",
+        ["rowkey", "earliest", "latest"],
+        [(e["rowkey"], e["earliest"], e["latest"]) for e in events],
+    )
+    _insert_rows(
+        s,
+        "evidence",
+        [
+            "event_id",
+            "source_id",
+            "passage_id",
+            "start",
+            "end",
+            "text",
+            "timex_id",
+            "date_text",
+            "value",
+            "numbers",
+        ],
+        evidence,
+    )
+    _insert_rows(s, "participant", ["event_id", "entity_id", "role"], participants)
     s.execute(
         text(
             "UPDATE entity SET event_count = "

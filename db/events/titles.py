@@ -294,8 +294,6 @@ def _strip_lead(s: str) -> str:
             return s
         m = _LEAD.match(s)
         if m is None:
-            if re.match(r"^(?:At|In|On)\b", s):
-                pass
             break
         comma = s.find(",")
         if 0 < comma <= 90 and s[:comma].count(" ") <= 12:
@@ -375,10 +373,18 @@ def _present(words: list[str]) -> list[str]:
     return out
 
 
+_NOISE = re.compile(r"\[\d+\]|\([^()]*\)|[\"“”«»]")
+_SPACES = re.compile(r"\s+")
+_COMMA_START = re.compile(r"^\s*,")
+
+
 def _tidy(s: str) -> str:
-    s = re.sub(r"\[\d+\]|\([^()]*\)|[\"“”«»]", "", s)
+    if "(" in s or "[" in s or '"' in s or "“" in s or "”" in s or "«" in s:
+        s = _NOISE.sub("", s)
     s = s.replace("’s", "'s")
-    return re.sub(r"\s+", " ", s).strip()
+    if "  " in s or "\n" in s or "\t" in s:
+        s = _SPACES.sub(" ", s)
+    return s.strip()
 
 
 def headline(text: str) -> str:
@@ -416,7 +422,7 @@ def make_title(
     """A title for the happening the clause narrates; ``date_*`` are offsets into the clause."""
     if 0 <= date_start <= date_end <= len(clause):
         pre, post = clause[:date_start], clause[date_end:]
-        if _is_lead_in(pre) and re.match(r"^\s*,", post) and len(post.split()) >= 3:
+        if _is_lead_in(pre) and _COMMA_START.match(post) and len(post.split()) >= 3:
             # "Prior to this, on 19 January, a meeting took place": the date closes a lead-in.
             text = post.lstrip(" ,")
         else:
