@@ -19,6 +19,7 @@ BUNDLED: tuple[str, ...] = (
     "curated",
     "fonts",
     "icons",
+    "kiosk",
     "styles",
 )
 
