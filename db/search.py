@@ -10,8 +10,8 @@ the search field to explain.
 Diacritics: ``unicode61 remove_diacritics 2`` folds letters that decompose
 (``â`` → ``a``) but not those that don't (Turkish dotless ``ı``, ``ø``, ``ł``),
 so ``Kazim`` would not find ``Kâzım``. :func:`fold` folds both, the
-``search_index`` build stage records which indexed terms fold differently
-(``search_variant``), and a query word is expanded to those spellings.
+``search_index`` build stage lists every indexed word beside its folded form
+(``search_term``), and a query word is expanded to the indexed spellings.
 
 Aliases: a query that names an entity (by its name or any alias, folded) also
 finds the passages that mention it (``mention``) or spell it another way, and
@@ -19,8 +19,9 @@ the events it takes part in, so ``Shushi`` finds Shusha and all its passages.
 
 Speed: candidate passages are read in rowid order with a LIMIT, so FTS5 stops
 early and no ranking function walks the whole doclist of a common word; the
-few hundred candidates are then ranked here. That keeps a query on a 100 MB
-corpus within a frame.
+candidates are then ranked here. A long prefix is expanded to the words it
+starts (``search_term``) because FTS5 merges a long prefix's doclists
+eagerly. That keeps a query on a 100 MB corpus within a frame.
 """
 
 from __future__ import annotations
@@ -95,6 +96,8 @@ _MAX_TERMS = 8
 _NAMED_ENTITIES = 3
 #: Up to this many rows, every match is ranked (see _EngineInfo.cap).
 _SMALL_TABLE = 5000
+#: A prefix with up to this many completions is searched as an OR of them.
+_MAX_EXPANSION = 30
 _SNIPPET_CHARS = 180
 
 
@@ -348,18 +351,22 @@ def _fts_token(tok: str) -> str:
 
 def _fts_expression(
     terms: Sequence[Term],
-    variants: Mapping[str, Sequence[str]],
+    alternatives: Mapping[str, Sequence[str]],
     alias_phrases: Sequence[tuple[str, ...]] = (),
 ) -> str:
-    """An FTS5 MATCH expression that means the terms (AND), OR any alias phrase."""
+    """An FTS5 MATCH expression that means the terms (AND), OR any alias phrase.
+
+    ``alternatives`` gives, for a word, the FTS5 fragments to OR instead of the
+    word itself (see :func:`_expansions`).
+    """
     parts: list[str] = []
     for t in terms:
         if t.phrase:
             parts.append('"' + " ".join(t.tokens) + '"')
             continue
-        star = "*" if t.prefix else ""
-        alts = [t.tokens[0], *variants.get(t.tokens[0], ())]
-        parts.append("(" + " OR ".join(_fts_token(a) + star for a in dict.fromkeys(alts)) + ")")
+        tok = t.tokens[0]
+        frags = alternatives.get(tok) or [_fts_token(tok) + ("*" if t.prefix else "")]
+        parts.append("(" + " OR ".join(dict.fromkeys(frags)) + ")")
     expr = " AND ".join(parts)
     if alias_phrases:
         alias_expr = " OR ".join('"' + " ".join(p) + '"' for p in alias_phrases)
@@ -474,7 +481,7 @@ def _search_entities(
     if "entity_fts" in info.tables:
         expr = _fts_expression(q.terms, {})
         rows = con.execute(
-            text("SELECT f.entity_id FROM entity_fts f WHERE entity_fts MATCH :q LIMIT 500"),
+            text("SELECT f.entity_id FROM entity_fts f WHERE entity_fts MATCH :q LIMIT 200"),
             {"q": expr},
         )
         index = _entity_by_id(info, con)
@@ -633,9 +640,14 @@ def _with_evidence_snippets(
     return out
 
 
-def _variants(con: Connection, info: _EngineInfo, terms: Sequence[Term]) -> dict[str, list[str]]:
-    """Indexed spellings that fold to each query word (``kazim`` → ``kazım``)."""
-    if "search_variant" not in info.tables:
+def _expansions(con: Connection, info: _EngineInfo, terms: Sequence[Term]) -> dict[str, list[str]]:
+    """For each query word, the indexed words to OR in its place (``search_term``).
+
+    A prefix with at most :data:`_MAX_EXPANSION` completions becomes an OR of
+    them (lazy in FTS5, unlike a long prefix); with more it stays a prefix,
+    plus the spellings that fold to it but start differently (``kazım``).
+    """
+    if "search_term" not in info.tables:
         return {}
     out: dict[str, list[str]] = {}
     for t in terms:
@@ -643,21 +655,43 @@ def _variants(con: Connection, info: _EngineInfo, terms: Sequence[Term]) -> dict
             continue
         tok = t.tokens[0]
         if t.prefix:
-            rows = con.execute(
-                text(
-                    "SELECT DISTINCT term FROM search_variant WHERE folded >= :a AND folded < :b "
-                    "LIMIT 20"
-                ),
-                {"a": tok, "b": tok + "\U0010ffff"},
-            )
+            found = [
+                str(r[0])
+                for r in con.execute(
+                    text(
+                        "SELECT term FROM search_term WHERE folded >= :a AND folded < :b LIMIT :n"
+                    ),
+                    {"a": tok, "b": tok + "\U0010ffff", "n": _MAX_EXPANSION + 1},
+                )
+            ]
+            if not found:
+                continue  # not in the vocabulary: the plain prefix finds the same nothing
+            if len(found) <= _MAX_EXPANSION:
+                out[tok] = [_fts_token(w) for w in dict.fromkeys(found)]
+                continue
+            frags = [_fts_token(tok) + "*"]
+            if len(tok) >= 3:
+                frags += [
+                    _fts_token(str(r[0]))
+                    for r in con.execute(
+                        text(
+                            "SELECT DISTINCT term FROM search_term "
+                            "WHERE folded >= :a AND folded < :b AND substr(term, 1, :n) != :a "
+                            "LIMIT 20"
+                        ),
+                        {"a": tok, "b": tok + "\U0010ffff", "n": len(tok)},
+                    )
+                ]
+            out[tok] = frags
         else:
-            rows = con.execute(
-                text("SELECT DISTINCT term FROM search_variant WHERE folded = :a LIMIT 20"),
-                {"a": tok},
-            )
-        found = [str(r[0]) for r in rows]
-        if found:
-            out[tok] = found
+            found = [
+                str(r[0])
+                for r in con.execute(
+                    text("SELECT term FROM search_term WHERE folded = :a LIMIT 20"), {"a": tok}
+                )
+            ]
+            if found:
+                out[tok] = [_fts_token(w) for w in dict.fromkeys([tok, *found])]
     return out
 
 
@@ -692,9 +726,9 @@ def _search_passages(
     if "passage_fts" not in info.tables:
         return [], 0, False
     cap = info.cap("passage", limit)
-    variants = _variants(con, info, q.terms)
+    alternatives = _expansions(con, info, q.terms)
     alias_phrases = _alias_phrases(info, con, entity_ids)
-    expr = _fts_expression(q.terms, variants, alias_phrases)
+    expr = _fts_expression(q.terms, alternatives, alias_phrases)
     clause = passage_clause(filters, review=review)
     # Candidates in rowid order so FTS5 stops after `cap` rows (no full-doclist ranking).
     stmt = (
@@ -828,9 +862,9 @@ def search_all(
         ent_hits, n_ent, whole_ids = _search_entities(con, info, q, max(limit, 5), Filters())
         # The best few entities the query names (all its words are in a name or alias).
         # Those whose name has the query's words whole (Shushi → Shusha, not Shushikend);
-        # while a word is still being typed (only prefixes match), the best few.
+        # while a word is still being typed (only prefixes match), the best one.
         named = tuple(whole_ids[:_NAMED_ENTITIES]) or tuple(
-            h.id for h in ent_hits[:_NAMED_ENTITIES] if isinstance(h.id, str)
+            h.id for h in ent_hits[:1] if isinstance(h.id, str)
         )
         result.entities_matched = named
         if "entity" in kinds:

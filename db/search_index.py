@@ -3,11 +3,14 @@
 - ``entity_fts``: each entity's name and all its aliases, folded by
   :func:`db.search.fold`, so ``Shushi`` and ``Kazim`` find their entity.
 - ``event_fts``: event titles, folded the same way.
-- ``search_variant``: the passage words that FTS5's ``unicode61
-  remove_diacritics 2`` indexes under a spelling :func:`~db.search.fold`
-  folds further (``kazım`` → ``kazim``), so a query word can be expanded to
-  the indexed spellings. Only words with non-ASCII letters can differ, so the
-  scan is quick.
+- ``search_term``: every word of the passages as FTS5's ``unicode61
+  remove_diacritics 2`` indexes it, beside its folded form (:func:`~db.search.fold`).
+  Search expands a prefix to the few indexed words it starts
+  (``armenian`` → ``armenian OR armenians``): FTS5 answers an OR of words
+  lazily, while a prefix longer than its prefix indexes (4) makes it merge
+  the doclists of all those words first, which for a common word in a 100 MB
+  corpus costs tens of milliseconds. The folded form also finds the spellings
+  unicode61 does not fold (``kazim`` → ``kazım``).
 
 The DDL is in :data:`DDL`; a database built without this stage still
 searches (entities and events then fall back to a scan in Python).
@@ -28,7 +31,7 @@ if TYPE_CHECKING:
     from db.build import BuildContext
 
 DDL = (
-    "CREATE TABLE IF NOT EXISTS search_variant ("
+    "CREATE TABLE IF NOT EXISTS search_term ("
     "folded TEXT NOT NULL, term TEXT NOT NULL, PRIMARY KEY (folded, term)) WITHOUT ROWID",
     "CREATE VIRTUAL TABLE IF NOT EXISTS entity_fts USING fts5("
     "entity_id UNINDEXED, name, aliases, "
@@ -38,31 +41,24 @@ DDL = (
     "tokenize=\"unicode61 remove_diacritics 2\", prefix='2 3 4')",
 )
 
-#: A word holding at least one non-ASCII letter or digit.
-_NON_ASCII_WORD = re.compile(r"[^\W_]*[^\x00-\x7f\W][^\W_]*")
+#: A word as unicode61 cuts text: letters, digits (and private-use characters).
+_WORD = re.compile(r"[^\W_]+")
 
 
 def fts_term(word: str) -> str:
     """The term FTS5's unicode61 (remove_diacritics 2) indexes for ``word``, approximately."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFD", word)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
-def variants(texts: Iterable[str]) -> set[tuple[str, str]]:
-    """(folded, indexed term) for each word whose indexed term is not fully folded."""
-    out: set[tuple[str, str]] = set()
-    seen: set[str] = set()
+def terms(texts: Iterable[str]) -> set[tuple[str, str]]:
+    """(folded, indexed term) for every distinct word of ``texts``."""
+    words: set[str] = set()
     for t in texts:
-        for m in _NON_ASCII_WORD.finditer(t):
-            w = m.group()
-            if w in seen:
-                continue
-            seen.add(w)
-            term = fts_term(w)
-            folded = fold(w)
-            if folded != term:
-                out.add((folded, term))
-    return out
+        words.update(_WORD.findall(t))
+    return {(fold(w), fts_term(w)) for w in words}
 
 
 def create_tables(con: Connection) -> None:
@@ -73,11 +69,11 @@ def create_tables(con: Connection) -> None:
 def fill(con: Connection, passage_texts: Iterable[str]) -> dict[str, int]:
     """Fill the search tables from the entity, alias and event tables and the passage texts."""
     create_tables(con)
-    for table in ("search_variant", "entity_fts", "event_fts"):
+    for table in ("search_term", "entity_fts", "event_fts"):
         con.execute(text(f"DELETE FROM {table}"))
-    rows = [{"f": f, "t": t} for f, t in sorted(variants(passage_texts))]
+    rows = [{"f": f, "t": t} for f, t in sorted(terms(passage_texts))]
     if rows:
-        con.execute(text("INSERT INTO search_variant (folded, term) VALUES (:f, :t)"), rows)
+        con.execute(text("INSERT INTO search_term (folded, term) VALUES (:f, :t)"), rows)
     entities: dict[str, tuple[str, list[str]]] = {}
     for eid, name in con.execute(text("SELECT id, name FROM entity")):
         entities[str(eid)] = (str(name), [])
@@ -101,7 +97,7 @@ def fill(con: Connection, passage_texts: Iterable[str]) -> dict[str, int]:
         con.execute(text("INSERT INTO event_fts (event_id, title) VALUES (:id, :t)"), ev_rows)
     for table in ("entity_fts", "event_fts"):
         con.execute(text(f"INSERT INTO {table}({table}) VALUES ('optimize')"))
-    return {"variants": len(rows), "entities": len(ent_rows), "events": len(ev_rows)}
+    return {"terms": len(rows), "entities": len(ent_rows), "events": len(ev_rows)}
 
 
 def run(ctx: BuildContext) -> None:
@@ -111,6 +107,5 @@ def run(ctx: BuildContext) -> None:
     texts = (p.text for rows in ctx.passages.values() for p in rows)
     n = fill(con, texts)
     ctx.log(
-        f"search index: {n['entities']} entities, {n['events']} events, "
-        f"{n['variants']} folded spellings"
+        f"search index: {n['entities']} entities, {n['events']} events, {n['terms']} distinct words"
     )

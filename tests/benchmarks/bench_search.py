@@ -34,7 +34,7 @@ from db.search import search_all
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "resources" / "corpus"
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 BUDGET_MS = 20.0
 
 QUERIES = {
@@ -189,12 +189,14 @@ def generate(path: Path, megabytes: float, seed: int = 8) -> dict[str, int]:
     from db import search_index
 
     reader = sqlite3.connect(tmp)
-    rows = sorted(search_index.variants(r[0] for r in reader.execute("SELECT text FROM passage")))
+    t0 = time.perf_counter()
+    rows = sorted(search_index.terms(r[0] for r in reader.execute("SELECT text FROM passage")))
+    print(f"\nsearch_term: {len(rows)} words listed in {time.perf_counter() - t0:.1f} s")
     reader.close()
     engine = writable_engine(tmp, bulk=True)
     with engine.begin() as sa_con:
         search_index.fill(sa_con, [])
-        sa_con.exec_driver_sql("INSERT INTO search_variant VALUES (?, ?)", rows)
+        sa_con.exec_driver_sql("INSERT INTO search_term VALUES (?, ?)", rows)
     engine.dispose()
     os.replace(tmp, path)
     return {"passages": pid, "bytes": written}
