@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import date
 from pathlib import Path
@@ -43,7 +44,7 @@ def test_axis_labels_never_collide(seed: int) -> None:
         if t.label
     )
     assert spans, "some label is always shown"
-    assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(spans))
 
 
 def test_viewport_zoom_keeps_anchor_and_respects_bounds() -> None:
@@ -90,7 +91,7 @@ def test_phases_pack_into_rows_without_overlap() -> None:
         rows.setdefault(row, []).append(ph)
     for members in rows.values():
         members.sort(key=lambda p: p.earliest)
-        assert all(a.latest < b.earliest for a, b in zip(members, members[1:], strict=False))
+        assert all(a.latest < b.earliest for a, b in itertools.pairwise(members))
     hues = {ph.id: hue for ph, _r, hue in layout.placed}
     assert hues["war"] is None  # a phase with sub-phases is named, not banded
     assert len({hues["a"], hues["b"], hues["c"], hues["t"]}) == 4

@@ -32,6 +32,8 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPixmap,
+    QStaticText,
+    QTransform,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QPinchGesture, QSizePolicy, QToolTip, QWidget
@@ -49,7 +51,8 @@ AXIS_H = 36  # context row + tick labels
 PHASE_ROW_H = 15
 ROW_H = 18  # one row of marks inside a lane
 COLLAPSED_H = 16
-BIN_PX = 4  # width of one density bin
+BIN_PX = 5  # width of one density bin
+CLUSTER_BINS = 24  # bins per counted cluster window (120 px)
 MAX_LABEL_W = 220.0
 POINT_R = 4.0
 DRAG_THRESHOLD = 4
@@ -102,6 +105,9 @@ class TimelineCanvas(QWidget):
         self._label_width: dict[tuple[str, bool], float] = {}
         self._header_pixmap: tuple[object, QPixmap] | None = None
         self._phase_layout: tuple[object, PhaseLayout] | None = None
+        self._density_frame: tuple[list[int], list[list[int]], list[tuple[float, float]]] | None = (
+            None
+        )
         self._set_fonts()
 
         self.setMouseTracking(True)
@@ -228,6 +234,20 @@ class TimelineCanvas(QWidget):
         return w
 
     # --- painting --------------------------------------------------------
+    def _draw_static(self, p: QPainter, x: float, baseline: float, text: str, which: str) -> None:
+        """drawText at a baseline through a QStaticText cache: the same axis labels, counts and
+        titles recur frame after frame, and laying text out is most of what drawText costs."""
+        key = (text, which)
+        static = self._statics.get(key)
+        if static is None:
+            if len(self._statics) > 4000:
+                self._statics.clear()
+            static = QStaticText(text)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.prepare(QTransform(), self._fonts[which])
+            self._statics[key] = static
+        p.drawStaticText(QPointF(x, baseline - self._ascent[which]), static)
+
     def _set_fonts(self) -> None:
         self._font = QFont(self.font())
         self._small = QFont(self.font())
@@ -237,6 +257,13 @@ class TimelineCanvas(QWidget):
         self._fm = QFontMetricsF(self._font)
         self._fm_small = QFontMetricsF(self._small)
         self._fm_bold = QFontMetricsF(self._bold)
+        self._fonts = {"normal": self._font, "small": self._small, "bold": self._bold}
+        self._ascent = {
+            "normal": self._fm.ascent(),
+            "small": self._fm_small.ascent(),
+            "bold": self._fm_bold.ascent(),
+        }
+        self._statics: dict[tuple[str, str], QStaticText] = {}
         self._label_width.clear()
         self._header_pixmap = None
 
@@ -255,6 +282,7 @@ class TimelineCanvas(QWidget):
         p.fillRect(self.rect(), st.base)
         self._hits = []
         self._headers = []
+        self._density_frame = None
         geometry = self.lane_geometry()
         vp = self.viewport
         self._axis = self.axis()
@@ -358,7 +386,7 @@ class TimelineCanvas(QWidget):
                 w = fm.horizontalAdvance(t.label)
                 if x - w / 2 >= left:
                     p.setPen(st.text)
-                    p.drawText(QPointF(x - w / 2, baseline), t.label)
+                    self._draw_static(p, x - w / 2, baseline, t.label, "normal")
         # Context row: the enclosing year or month, the first one sticky at the left edge.
         ctx = self._axis.context
         p.setFont(self._bold)
@@ -377,7 +405,7 @@ class TimelineCanvas(QWidget):
             p.setPen(st.text)
             p.save()
             p.setClipRect(QRectF(left, 0, right - left, AXIS_H))
-            p.drawText(QPointF(lx, y), t.label)
+            self._draw_static(p, lx, y, t.label, "bold")
             p.restore()
             if left <= x <= right:
                 p.setPen(st.grid_major)
@@ -528,11 +556,7 @@ class TimelineCanvas(QWidget):
                     force = k
             placed = layout_lane(items, rows, left, right, force, labels=not collapsed)
             for m, pl in zip(lane_marks, placed, strict=True):
-                if collapsed:
-                    y = top + h / 2
-                else:
-                    # Center the used rows vertically when the lane has spare height.
-                    y = top + 2 + pl.row * ROW_H + ROW_H / 2
+                y = top + h / 2 if collapsed else top + 2 + pl.row * ROW_H + ROW_H / 2
                 faded = dim_focus and not m.focus
                 point = m.precision == "day" and m.latest == m.earliest
                 if point:
@@ -574,17 +598,16 @@ class TimelineCanvas(QWidget):
             p.setBrush(color)
             p.drawEllipse(rect)
         p.setBrush(Qt.BrushStyle.NoBrush)
-        align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
         for rect, text, color, bold in labels:
             fm = self._fm_bold if bold else self._fm
             if bold:
                 # The selected event's label may cross others: give it a backing.
                 p.fillRect(rect.adjusted(-2, 2, 2, -2), st.base)
-            p.setFont(self._bold if bold else self._font)
             p.setPen(color)
             if self._text_width(text, bold) > rect.width():
                 text = fm.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
-            p.drawText(rect, align, text)
+            baseline = rect.center().y() + (fm.ascent() - fm.descent()) / 2
+            self._draw_static(p, rect.x(), baseline, text, "bold" if bold else "normal")
         for event_id, rect in on_top:
             pen = QPen(st.highlight if event_id == self.current else st.mid_text, 2.0)
             p.setPen(pen)
@@ -593,7 +616,11 @@ class TimelineCanvas(QWidget):
     def _paint_density(
         self, p: QPainter, st: TimelineStyle, geometry: list[tuple[float, float]]
     ) -> None:
-        """Per-lane histograms of event midpoints, with a count on each cluster."""
+        """Per-lane histograms of event midpoints, with a count over each stretch of them.
+
+        Cost is per bin and per lane (pixels), never per event. Hit-testing reads the same
+        bins later (:meth:`_density_hit`), so painting stores no per-cluster objects.
+        """
         left, width = self.content_left, self.content_width
         n_bins = max(1, int(width // BIN_PX))
         vp = self.viewport
@@ -602,68 +629,78 @@ class TimelineCanvas(QWidget):
         focus = self.data.density.focus is not None
         per_lane = self.data.bin_counts(edges)
         per_lane_focus = self.data.bin_counts(edges, True) if focus else None
+        self._density_frame = (edges, per_lane, geometry)
         peak = max((max(b) for b in per_lane if b), default=0) or 1
         kind_mode = self.data.mode == "kind"
         p.setFont(self._small)
-        fm = self._fm_small
+        digit_w = self._fm_small.horizontalAdvance("0")
         p.setPen(Qt.PenStyle.NoPen)
-        max_run = max(8, int(140 // BIN_PX))
+        xs = [left + b * BIN_PX for b in range(n_bins)]
+        sqrt = math.sqrt
+        labels: list[tuple[QPointF, str]] = []
         for i, (top, h) in enumerate(geometry):
             lane = self.data.density.lanes[i]
             counts = per_lane[i]
             collapsed = lane.key in self.collapsed
             base = top + h - 1
-            usable = h - (3 if collapsed else 15)
-            scale = usable / math.sqrt(peak)
+            scale = (h - (3 if collapsed else 15)) / sqrt(peak)
             layers = [(counts, 0.3 if focus else 0.75)]
             if per_lane_focus is not None:
                 layers.append((per_lane_focus[i], 0.9))
             for values, alpha in layers:
                 rects = [
-                    QRectF(left + b * BIN_PX, base - hh, BIN_PX, hh)
-                    for b, c in enumerate(values)
+                    QRectF(x, base - hh, BIN_PX, hh)
+                    for x, c in zip(xs, values, strict=True)
                     if c
-                    for hh in (max(1.0, scale * math.sqrt(c)),)
+                    for hh in (scale * sqrt(c) + 1.0,)
                 ]
                 if rects:
                     color = st.kind_color(lane.key, alpha) if kind_mode else st.neutral_color(alpha)
                     p.setBrush(color)
                     p.drawRects(rects)
-            # Clusters: runs of non-empty bins (split when long), each with its count.
-            run_start = -1
-            label_right = -math.inf
-            n = len(counts)
-            for b in range(n + 1):
-                filled = b < n and counts[b] > 0
-                if filled and run_start < 0:
-                    run_start = b
-                if not (run_start >= 0 and (not filled or b - run_start >= max_run)):
+            if collapsed:
+                continue
+            # Counts over fixed windows of the lane, centred on the events they count.
+            for w0 in range(0, n_bins, CLUSTER_BINS):
+                window = counts[w0 : w0 + CLUSTER_BINS]
+                total = sum(window)
+                if not total:
                     continue
-                total = sum(counts[run_start:b])
-                x0, x1 = left + run_start * BIN_PX, left + b * BIN_PX
-                self._hits.append(
-                    _Hit(
-                        QRectF(x0, top, x1 - x0, h), None, edges[run_start], edges[b] - 1, total, i
-                    )
-                )
-                if not collapsed and total:
-                    text = _short_count(total)
-                    tw = fm.horizontalAdvance(text)
-                    cx = (x0 + x1) / 2 - tw / 2
-                    if cx >= label_right + 6:
-                        p.setPen(st.mid_text)
-                        p.drawText(QPointF(cx, top + 11), text)
-                        p.setPen(Qt.PenStyle.NoPen)
-                        label_right = cx + tw
-                run_start = b if filled else -1
+                filled = [k for k, c in enumerate(window) if c]
+                centre = left + (w0 + (filled[0] + filled[-1] + 1) / 2) * BIN_PX
+                text = _short_count(total)
+                labels.append((QPointF(centre - len(text) * digit_w / 2, top + 11), text))
         p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(st.mid_text)
+        for pos, text in labels:
+            self._draw_static(p, pos.x(), pos.y(), text, "small")
+
+    def _density_hit(self, pos: QPointF) -> _Hit | None:
+        """The cluster under a point of the last density frame: its window's days and count."""
+        if self._density_frame is None or pos.x() < HEADER_W:
+            return None
+        edges, per_lane, geometry = self._density_frame
+        lane = next((i for i, (top, h) in enumerate(geometry) if top <= pos.y() < top + h), None)
+        if lane is None:
+            return None
+        b = int((pos.x() - HEADER_W) // BIN_PX)
+        if not 0 <= b < len(per_lane[lane]):
+            return None
+        w0 = b - b % CLUSTER_BINS
+        w1 = min(len(per_lane[lane]), w0 + CLUSTER_BINS)
+        total = sum(per_lane[lane][w0:w1])
+        if not total:
+            return None
+        top, h = geometry[lane]
+        rect = QRectF(HEADER_W + w0 * BIN_PX, top, (w1 - w0) * BIN_PX, h)
+        return _Hit(rect, None, edges[w0], edges[w1] - 1, total, lane)
 
     # --- input -----------------------------------------------------------
     def hit_at(self, pos: QPointF) -> _Hit | None:
         for hit in reversed(self._hits):
             if hit.rect.contains(pos):
                 return hit
-        return None
+        return self._density_hit(pos)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta()

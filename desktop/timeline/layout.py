@@ -7,6 +7,7 @@ row. Nothing is ever drawn over a label.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from db.timeline_query import PhaseBand
@@ -116,7 +117,7 @@ def layout_phases(phases: list[PhaseBand], n_hues: int = 6) -> PhaseLayout:
         placed.append((ph, row, hue.get(ph.id)))
     cuts = sorted({ph.earliest for ph in leaves} | {ph.latest + 1 for ph in leaves})
     segments = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         cover = tuple(hue[ph.id] for ph in leaves if ph.earliest <= a and ph.latest >= b - 1)
         if cover:
             segments.append((a, b - 1, cover))
