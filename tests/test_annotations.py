@@ -415,8 +415,9 @@ def test_history_view_and_model(qtbot: Any, qtmodeltester: Any, window: QMainWin
     model = panel.history_model
     qtmodeltester.check(model)
     texts = [model.index(r).data() for r in range(model.rowCount())]
-    assert len(texts) == 3 and "Undo: Note on event march_days" in texts[0]
-    assert "Mark march_days confirmed" in texts[-1] and ctl.service.reviewer in texts[-1]
+    assert len(texts) == 3 and "Undo: Note on “March Days”" in texts[0]
+    assert "Mark “March Days” confirmed" in texts[-1] and ctl.service.reviewer in texts[-1]
+    assert ctl.undo_stack.text(0) == "Mark “March Days” confirmed"
     assert ctl.undo_view.stack() is ctl.undo_stack and ctl.undo_stack.index() == 1
 
 

@@ -116,3 +116,13 @@ def fingerprint(engine: Engine) -> str:
             )
         hashes = s.scalars(select(Source.sha256).order_by(Source.id))
         return hashlib.sha256("\n".join(hashes).encode()).hexdigest()
+
+
+def event_title(engine: Engine, event_id: str) -> str | None:
+    with Session(engine) as s:
+        return s.scalar(select(Event.title).where(Event.id == event_id))
+
+
+def entity_name(engine: Engine, entity_id: str) -> str | None:
+    with Session(engine) as s:
+        return s.scalar(select(Entity.name).where(Entity.id == entity_id))

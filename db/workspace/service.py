@@ -467,6 +467,20 @@ class AnnotationService:
                 HistoryEntry(h.at, h.reviewer, h.action, h.kind, h.before, h.after) for h in rows
             ]
 
+    def name(self, target_type: str, target_id: str) -> str:
+        """How labels and history name a target: “title” of an event, an entity's name."""
+        found: str | None = None
+        if self.engine is not None and target_type == "event":
+            found = bundled.event_title(self.engine, target_id)
+        elif self.engine is not None and target_type == "entity":
+            found = bundled.entity_name(self.engine, target_id)
+        if found is None and target_type == "event":
+            made = self._slot("event", "event", target_id, "")
+            found = None if made is None else str(made.body.get("title", "")) or None
+        if found is None:
+            return f"{target_type} {target_id}"
+        return f"“{found if len(found) <= 48 else found[:47] + '…'}”"
+
     # --- planning actions ------------------------------------------------------------------
     def _new_row(
         self,
@@ -501,7 +515,7 @@ class AnnotationService:
         if status not in STATUSES:
             raise ValueError(f"unknown review status {status!r}; one of {', '.join(STATUSES)}")
         row = self._new_row("status", "event", event_id, "", {"status": status, "reason": reason})
-        return Edit(f"Mark {event_id} {status}", (Put(row),))
+        return Edit(f"Mark {self.name('event', event_id)} {status}", (Put(row),))
 
     def correct(self, event_id: str, field: str, value: Any) -> Edit:
         """Correct an event's title, kind, date (a :class:`DateValue` or text) or phase."""
@@ -520,12 +534,12 @@ class AnnotationService:
         row = self._new_row(
             "correction", "event", event_id, field, {"field": field, "value": payload}
         )
-        return Edit(f"Correct {field} of {event_id}", (Put(row),))
+        return Edit(f"Correct {field} of {self.name('event', event_id)}", (Put(row),))
 
     def clear_correction(self, event_id: str, field: str) -> Edit:
         current = self._slot("correction", "event", event_id, field)
         ops: tuple[Op, ...] = (Delete(current.id),) if current is not None else ()
-        return Edit(f"Restore original {field} of {event_id}", ops)
+        return Edit(f"Restore original {field} of {self.name('event', event_id)}", ops)
 
     def add_participant(self, event_id: str, entity_id: str, role: str = "participant") -> Edit:
         """Add an entity to an event (``role="place"`` for a place)."""
@@ -540,7 +554,8 @@ class AnnotationService:
         what = "place" if role == "place" else "participant"
         verb = "Add" if op == "add" else "Remove"
         return Edit(
-            f"{verb} {what} {entity_id} {'to' if op == 'add' else 'from'} {event_id}", (Put(row),)
+            f"{verb} {what} {self.name('entity', entity_id)} {'to' if op == 'add' else 'from'} {self.name('event', event_id)}",
+            (Put(row),),
         )
 
     def add_note(
@@ -574,7 +589,7 @@ class AnnotationService:
             selector,
             format=fmt,
         )
-        return Edit(f"Note on {target_type} {target_id}", (Put(row),))
+        return Edit(f"Note on {self.name(target_type, target_id)}", (Put(row),))
 
     def edit_note(self, note_id: str, text: str, fmt: str | None = None) -> Edit:
         current = self._existing(note_id, "note")
@@ -585,11 +600,16 @@ class AnnotationService:
             reviewer=self.reviewer,
             modified=self._clock(),
         )
-        return Edit(f"Edit note on {current.target_type} {current.target_id}", (Put(row),))
+        return Edit(
+            f"Edit note on {self.name(current.target_type, current.target_id)}", (Put(row),)
+        )
 
     def delete_note(self, note_id: str) -> Edit:
         current = self._existing(note_id, "note")
-        return Edit(f"Delete note on {current.target_type} {current.target_id}", (Delete(note_id),))
+        return Edit(
+            f"Delete note on {self.name(current.target_type, current.target_id)}",
+            (Delete(note_id),),
+        )
 
     def _existing(self, annotation_id: str, kind: str) -> Row:
         row = self.row(annotation_id)
@@ -602,12 +622,12 @@ class AnnotationService:
         if not name:
             raise ValueError("a tag cannot be empty")
         row = self._new_row("tag", target_type, target_id, name.casefold(), {"tag": name})
-        return Edit(f"Tag {target_type} {target_id} “{name}”", (Put(row),))
+        return Edit(f"Tag {self.name(target_type, target_id)} #{name}", (Put(row),))
 
     def remove_tag(self, target_type: str, target_id: str, tag: str) -> Edit:
         current = self._slot("tag", target_type, target_id, tag.strip().casefold())
         ops: tuple[Op, ...] = (Delete(current.id),) if current is not None else ()
-        return Edit(f"Untag {target_type} {target_id} “{tag.strip()}”", ops)
+        return Edit(f"Untag {self.name(target_type, target_id)} #{tag.strip()}", ops)
 
     def _need_engine(self) -> Engine:
         if self.engine is None:
@@ -635,11 +655,14 @@ class AnnotationService:
         now = self._clock()
         body = {"event": event_id, "passage": passage}
         row = Row(nid, "evidence", "event", event_id, nid, body, self.reviewer, now, now, selector)
-        return Edit(f"Link evidence to {event_id}", (Put(row),))
+        return Edit(f"Link evidence to {self.name('event', event_id)}", (Put(row),))
 
     def unlink_evidence(self, annotation_id: str) -> Edit:
         current = self._existing(annotation_id, "evidence")
-        return Edit(f"Unlink evidence from {current.target_id}", (Delete(annotation_id),))
+        return Edit(
+            f"Unlink evidence from {self.name('event', current.target_id)}",
+            (Delete(annotation_id),),
+        )
 
     def suggest_event(self, source_id: str, start: int, end: int) -> dict[str, Any]:
         """What a new event from this selection would be: title, date, participants, places."""
@@ -704,7 +727,10 @@ class AnnotationService:
 
     def resolve(self, theirs: Row) -> Edit:
         """Take the other reviewer's side of an import conflict."""
-        return Edit(f"Take {theirs.reviewer}'s {theirs.kind} on {theirs.target_id}", (Put(theirs),))
+        return Edit(
+            f"Take {theirs.reviewer}'s {theirs.kind} on {self.name(theirs.target_type, theirs.target_id)}",
+            (Put(theirs),),
+        )
 
     # --- re-anchoring ------------------------------------------------------------------
     def reanchor(self) -> list[Row]:

@@ -17,7 +17,7 @@ def entry_text(h: HistoryEntry) -> str:
     if h.after is None:
         what = f"removed {what}"
     when = h.at.replace("T", " ")[:16]
-    return f"{when} · {h.reviewer} · {h.action} ({what})"
+    return f"{h.action} ({what})\n{when} UTC · {h.reviewer}"
 
 
 class HistoryModel(QAbstractListModel):

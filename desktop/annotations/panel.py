@@ -105,6 +105,8 @@ class AnnotationPanel(QWidget):
         self.note_edit.setObjectName("noteEdit")
         self.note_edit.setPlaceholderText("Write a note…")
         self.note_edit.setTabChangesFocus(True)
+        self.note_edit.setMaximumHeight(90)
+        self.notes_view.setMaximumHeight(110)
         self.markdown = QCheckBox("Markdown", notes)
         self.markdown.setObjectName("noteMarkdown")
         self.add_note_button = QPushButton("Add note", notes)
@@ -137,6 +139,7 @@ class AnnotationPanel(QWidget):
         self.history_view.setModel(self.history_model)
         self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history_view.setWordWrap(True)
+        self.history_view.setAlternatingRowColors(True)
 
         lay = QVBoxLayout(self)
         lay.addWidget(self.header)
