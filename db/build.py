@@ -169,13 +169,15 @@ def discover(corpus_dir: Path) -> list[CatalogueEntry]:
     return out
 
 
-def inputs_hash(corpus_dir: Path) -> str:
+def inputs_hash(corpus_dir: Path, imported_dir: Path | None = None) -> str:
     """Hash of everything a build reads: documents, catalogue, curated data, pipeline version."""
     from db.resources import resource_path
 
     h = hashlib.sha256()
     h.update(f"{PIPELINE_VERSION}/{SCHEMA_VERSION}/{__version__}".encode())
     roots = [corpus_dir, resource_path("curated")]
+    if imported_dir is not None:
+        roots.append(Path(imported_dir))
     for root in roots:
         if not root.exists():
             continue
@@ -310,11 +312,13 @@ def _insert_document(
     return passages
 
 
-def run_stages(ctx: BuildContext) -> None:
+def run_stages(ctx: BuildContext, cancelled: Callable[[], bool] = lambda: False) -> None:
     """Time expressions, then entities, then events (each stage may read the ones before)."""
     from db import stages
 
     for stage in stages.STAGES:
+        if cancelled():
+            raise BuildCancelled()
         stage(ctx)
 
 
@@ -328,55 +332,93 @@ class BuildReport:
     counts: dict[str, int]
 
 
+class BuildCancelled(Exception):
+    """The user cancelled the build; nothing was written."""
+
+
+Progress = Callable[[int, int, str], None]  # (step, of steps, what)
+
+
 def build_database(
     corpus_dir: Path,
     out: Path,
     *,
     log: Callable[[str], None] = lambda _m: None,
     curated: bool = True,
+    imported_dir: Path | None = None,
+    progress: Progress = lambda _i, _n, _what: None,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> BuildReport:
-    """Build a database from a folder of documents into ``out`` (atomically)."""
+    """Build a database from a folder of documents into ``out`` (atomically).
+
+    ``imported_dir`` is a second folder (the user's imported documents, with its
+    own ``sources.yaml``) built together with the first, its sources marked
+    ``origin='imported'``. ``progress`` is told each step; when ``cancelled()``
+    turns true the build stops with :class:`BuildCancelled` and leaves nothing.
+    """
     corpus_dir = Path(corpus_dir)
     out = Path(out)
-    entries = discover(corpus_dir)
-    parsed: list[tuple[CatalogueEntry, ParsedDocument]] = []
+    inputs: list[tuple[Path, CatalogueEntry, str]] = [
+        (corpus_dir, e, "bundled") for e in discover(corpus_dir)
+    ]
+    if (
+        imported_dir is not None
+        and Path(imported_dir).is_dir()
+        and any(Path(imported_dir).iterdir())
+    ):
+        seen = {e.id for _d, e, _o in inputs}
+        for entry in discover(Path(imported_dir)):
+            if entry.id in seen:
+                raise BuildError(
+                    f"imported document id {entry.id!r} is already used by a bundled document."
+                )
+            inputs.append((Path(imported_dir), entry, "imported"))
+    steps = len(inputs) + 4  # documents, then storing, the stages, indexing
+    parsed: list[tuple[CatalogueEntry, ParsedDocument, str]] = []
     warnings: list[str] = []
     bytes_read = 0
-    for entry in entries:
-        path = corpus_dir / entry.file
+    for i, (folder, entry, origin) in enumerate(inputs):
+        if cancelled():
+            raise BuildCancelled()
+        progress(i, steps, f"reading {entry.file}")
         try:
-            doc = parse_document(path)
+            doc = parse_document(folder / entry.file)
         except IngestError as exc:
             raise BuildError(str(exc)) from exc
         bytes_read += len(doc.original.encode("utf-8"))
         warnings.extend(doc.warnings)
         for w in doc.warnings:
             log(f"warning: {w}")
-        parsed.append((entry, doc))
+        parsed.append((entry, doc, origin))
 
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    engine = writable_engine(tmp, bulk=True)
     try:
-        engine = writable_engine(tmp, bulk=True)
         create_schema(engine)
         with Session(engine) as s, s.begin():
+            progress(len(inputs), steps, "storing the texts")
             ids = {"section": 0, "paragraph": 0, "passage": 0}
             all_passages: dict[str, list[PassageRow]] = {}
-            for ordinal, (entry, doc) in enumerate(parsed):
-                all_passages[entry.id] = _insert_document(s, ordinal, entry, doc, ids, "bundled")
+            for ordinal, (entry, doc, origin) in enumerate(parsed):
+                all_passages[entry.id] = _insert_document(s, ordinal, entry, doc, ids, origin)
             ctx = BuildContext(
-                s, [(e.id, d) for e, d in parsed], all_passages, corpus_dir, curated, log
+                s, [(e.id, d) for e, d, _o in parsed], all_passages, corpus_dir, curated, log
             )
-            run_stages(ctx)
+            if cancelled():
+                raise BuildCancelled()
+            progress(len(inputs) + 1, steps, "finding dates, names and events")
+            run_stages(ctx, cancelled)
+            progress(len(inputs) + 2, steps, "indexing")
             s.execute(text("INSERT INTO passage_fts(passage_fts) VALUES ('rebuild')"))
             s.execute(
                 insert(Meta),
                 [
                     {"key": "schema_version", "value": str(SCHEMA_VERSION)},
                     {"key": "pipeline_version", "value": PIPELINE_VERSION},
-                    {"key": "inputs_hash", "value": inputs_hash(corpus_dir)},
+                    {"key": "inputs_hash", "value": inputs_hash(corpus_dir, imported_dir)},
                     {"key": "warnings", "value": json.dumps(warnings, ensure_ascii=False)},
                 ],
             )
@@ -392,6 +434,8 @@ def build_database(
                     "evidence",
                 )
             }
+            if cancelled():
+                raise BuildCancelled()
         engine.dispose()
         # Compact and make the file deterministic-ish (page order) before moving it in place.
         con = sqlite3.connect(tmp)
@@ -399,6 +443,8 @@ def build_database(
         con.close()
         os.replace(tmp, out)
     except BaseException:
+        engine.dispose()  # (Windows cannot delete a file that is still open)
         tmp.unlink(missing_ok=True)
         raise
+    progress(steps, steps, "done")
     return BuildReport(out, len(parsed), counts["passage"], bytes_read, warnings, counts)
