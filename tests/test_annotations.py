@@ -478,3 +478,33 @@ def test_a_failed_write_is_reported_and_not_left_on_the_stack(
     assert "Could not undo" in prompts.messages[-1][1]
     monkeypatch.setattr(ctl.service, "apply", real_apply)
     assert review_status(ctl.workspace, "march_days").status == "confirmed"
+
+
+def test_notes_on_the_selected_entity_and_passage(window: QMainWindow, prompts: Prompts) -> None:
+    ctl = controller(window)
+    assert (
+        not ctl.actions["note_entity"].isEnabled() and not ctl.actions["note_passage"].isEnabled()
+    )
+    ctl.selection.set_entity("baku")
+    ctl.selection.set_passage(3)
+    prompts.texts += ["# Baku\n- capital", "plain words_with_underscores"]
+    ctl.actions["note_entity"].trigger()
+    ctl.actions["note_passage"].trigger()
+    entity_note = ctl.service.rows(kind="note", target_type="entity")[0]
+    passage_note = ctl.service.rows(kind="note", target_type="passage")[0]
+    assert (entity_note.target_id, entity_note.format) == ("baku", "markdown")
+    assert (passage_note.target_id, passage_note.format) == ("3", "plain")
+    assert passage_note.selector is not None and passage_note.selector["exact"].startswith(
+        "In September 1918"
+    )
+    after, undone = undo_redo(ctl, lambda: len(ctl.service.rows(kind="note")))
+    assert (after, undone) == (2, 1)
+
+
+def test_rejected_ids_follow_status_changes(window: QMainWindow) -> None:
+    ctl = controller(window)
+    assert ctl.rejected_ids == frozenset()
+    ctl.set_status("shusha_fire", "rejected", "not in the sources")
+    assert ctl.rejected_ids == {"shusha_fire"}
+    ctl.actions["undo"].trigger()
+    assert ctl.rejected_ids == frozenset()

@@ -9,6 +9,7 @@ typed :class:`~db.workspace.service.Change` that this controller re-emits as
 from __future__ import annotations
 
 import getpass
+import re
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -30,7 +31,13 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from db.workspace import bundled
-from db.workspace.effective import EffectiveEvent, Progress, effective_event, progress
+from db.workspace.effective import (
+    EffectiveEvent,
+    Progress,
+    effective_event,
+    progress,
+    rejected_events,
+)
 from db.workspace.exchange import (
     ImportFormatError,
     MergePlan,
@@ -62,6 +69,8 @@ from desktop.annotations.commands import (
 from desktop.annotations.selection import TextSelection, TextSelectionTracker
 from desktop.selection import SelectionContext
 
+# Text that reads as Markdown when typed into the plain note prompt.
+MARKDOWN_HINT = re.compile(r"\*\*|__|`|\]\(|^\s{0,3}(?:#{1,6}\s|[-*+]\s|\d+\.\s|>)", re.MULTILINE)
 REVIEWER_KEY = "annotations/reviewer"
 SHOW_REJECTED_KEY = "annotations/showRejected"
 STATUS_ACTIONS = (
@@ -100,6 +109,7 @@ class AnnotationController(QObject):
         # After a corpus or pipeline update, move anchors to where their quotes are now.
         self.lost: list[Row] = self.service.reanchor_if_needed() or []
         self._text_selection: TextSelection | None = None
+        self._rejected: frozenset[str] | None = None
         self.last_error: str | None = None
         self.conflicts: list[tuple[Row, Row]] = []  # (ours, theirs) from the last import
 
@@ -114,6 +124,7 @@ class AnnotationController(QObject):
         self._create_actions()
         selection.eventChanged.connect(self._on_selection_event_changed)
         selection.entityChanged.connect(self._on_selection_entity_changed)
+        selection.passageChanged.connect(self._on_selection_passage_changed)
         self._update_enabled()
 
     # --- actions ---------------------------------------------------------------------
@@ -143,6 +154,12 @@ class AnnotationController(QObject):
             self._action(f"status_{status}", text, partial(self._ask_status, status), key)
         self._action("note", "Add &Note…", self._ask_note, "Ctrl+Alt+N")
         self._action("tag", "Add &Tag…", self._ask_tag, "Ctrl+Alt+T")
+        self._action(
+            "note_entity", "Note on Selected &Entity…", partial(self._ask_note_on, "entity")
+        )
+        self._action(
+            "note_passage", "Note on Selected &Passage…", partial(self._ask_note_on, "passage")
+        )
         self._action(
             "new_event", "New Event from &Selection", self.new_event_from_selection, "Ctrl+Alt+E"
         )
@@ -177,7 +194,7 @@ class AnnotationController(QObject):
         for name in ("status_confirmed", "status_disputed", "status_rejected", "status_unreviewed"):
             menu.addAction(self.actions[name])
         menu.addSeparator()
-        for name in ("note", "tag", "add_entity", "remove_entity"):
+        for name in ("note", "tag", "add_entity", "remove_entity", "note_entity", "note_passage"):
             menu.addAction(self.actions[name])
         menu.addSeparator()
         menu.addAction(self.actions["new_event"])
@@ -317,6 +334,13 @@ class AnnotationController(QObject):
     def show_rejected(self) -> bool:
         return self.actions["show_rejected"].isChecked()
 
+    @property
+    def rejected_ids(self) -> frozenset[str]:
+        """Events the reviewer rejected: panes hide them, or dim them when :attr:`show_rejected`."""
+        if self._rejected is None:
+            self._rejected = rejected_events(self.workspace)
+        return self._rejected
+
     def effective(self, event_id: str) -> EffectiveEvent | None:
         return effective_event(self.engine, self.workspace, event_id)
 
@@ -337,6 +361,8 @@ class AnnotationController(QObject):
         has_entity = has_event and self.selection.entity is not None
         self.actions["add_entity"].setEnabled(has_entity)
         self.actions["remove_entity"].setEnabled(has_entity)
+        self.actions["note_entity"].setEnabled(self.selection.entity is not None)
+        self.actions["note_passage"].setEnabled(self.selection.passage is not None)
         self.actions["new_event"].setEnabled(self._text_selection is not None)
         self.actions["link_evidence"].setEnabled(self._text_selection is not None and has_event)
 
@@ -518,13 +544,20 @@ class AnnotationController(QObject):
             self.set_status(event, status, reason)
 
     def _ask_note(self) -> None:
-        event = self.selection.event
-        text = (
-            self.ask_text("Note", "Note on this event (Markdown allowed):", True) if event else None
-        )
-        if event and text:
-            fmt = "markdown" if any(m in text for m in ("*", "#", "_", "`", "](")) else "plain"
-            self.add_note("event", event, text, fmt)
+        self._ask_note_on("event")
+
+    def _ask_note_on(self, target_type: str) -> None:
+        target = {
+            "event": self.selection.event,
+            "entity": self.selection.entity,
+            "passage": self.selection.passage,
+        }[target_type]
+        if target is None:
+            return
+        text = self.ask_text("Note", f"Note on this {target_type} (Markdown allowed):", True)
+        if text:
+            fmt = "markdown" if MARKDOWN_HINT.search(text) else "plain"
+            self.add_note(target_type, str(target), text, fmt)
 
     def _ask_tag(self) -> None:
         event = self.selection.event
@@ -609,12 +642,18 @@ class AnnotationController(QObject):
 
     # --- slots ------------------------------------------------------------------------
     def _on_service_changed(self, change: Change) -> None:
+        if change.review:
+            self._rejected = None
         self.changed.emit(change)
         if change.review:
             self.progressChanged.emit(self.progress())
 
     @Slot(object, object)
     def _on_selection_event_changed(self, _current: str | None, _previous: str | None) -> None:
+        self._update_enabled()
+
+    @Slot(object, object)
+    def _on_selection_passage_changed(self, _current: int | None, _previous: int | None) -> None:
         self._update_enabled()
 
     @Slot(object, object)
