@@ -355,3 +355,25 @@ def counts(
                 ).scalar_one()
             ),
         }
+
+
+def chip_counts(
+    engine: Engine, filters: Filters, *, review: Mapping[str, str] | None = None
+) -> dict[tuple[str, str | None], int]:
+    """For each chip of ``filters``, how many events that chip alone lets through."""
+    out: dict[tuple[str, str | None], int] = {}
+    with Session(engine) as s:
+        for name, value, _label in filters.chips():
+            if name == "dates":
+                alone = Filters(earliest=filters.earliest, latest=filters.latest)
+            else:
+                changes: dict[str, Any] = {name: frozenset({value})}
+                alone = replace(Filters(), **changes)
+            out[(name, value)] = int(
+                s.execute(
+                    select(func.count())
+                    .select_from(Event)
+                    .where(event_clause(alone, review=review))
+                ).scalar_one()
+            )
+    return out

@@ -18,6 +18,7 @@ from test_search_fixtures import EVENTS, tiny_engine
 
 from db.filters import (
     Filters,
+    chip_counts,
     counts,
     entity_clause,
     event_clause,
@@ -225,3 +226,17 @@ def test_counts_labels_and_options(tiny: Any) -> None:
     assert [(i, n) for i, _t, n in opts.sources] == [("a", 3), ("b", 3)]
     assert [(i, n) for i, _t, n in opts.phases] == [("p1", 3)]
     assert opts.date_range == (D(date(1919, 7, 1)), D(date(1920, 6, 9)))
+
+
+def test_chip_counts_are_per_chip_alone(tiny: Any) -> None:
+    f = Filters(
+        kinds=frozenset({"battle", "occupation"}),
+        earliest=D(date(1920, 1, 1)),
+        review_statuses=frozenset({"confirmed"}),
+    )
+    assert chip_counts(tiny, f, review=REVIEW) == {
+        ("dates", None): 3,
+        ("kinds", "battle"): 1,
+        ("kinds", "occupation"): 1,
+        ("review_statuses", "confirmed"): 1,
+    }

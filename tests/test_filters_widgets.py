@@ -65,6 +65,20 @@ def test_chips_show_names_and_counts_update(
     assert bar.count_label.text() == "1 event · 2 entities · 1 passage"
 
 
+def test_each_chip_shows_how_many_events_it_alone_lets_through(
+    bar: FilterBar, selection: SelectionContext
+) -> None:
+    selection.set_filters(
+        Filters(kinds=frozenset({"battle", "massacre"}), entities=frozenset({"karabekir"}))
+    )
+    texts = sorted(c.text() for c in bar.chips)
+    assert texts == [
+        "entity: Kâzım Karabekir · 2  ✕",
+        "kind: battle · 1  ✕",
+        "kind: massacre · 1  ✕",
+    ]
+
+
 def test_clicking_a_chip_removes_only_that_value(
     qtbot: Any, bar: FilterBar, selection: SelectionContext
 ) -> None:

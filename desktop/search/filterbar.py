@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
-from db.filters import FilterOptions, Filters, counts, labels, options
+from db.filters import FilterOptions, Filters, chip_counts, counts, labels, options
 from desktop.selection import SelectionContext
 
 __all__ = ["FilterBar", "FilterChip"]
@@ -151,13 +151,19 @@ class FilterBar(QWidget):
             c.deleteLater()
         self.chips = []
         names: dict[tuple[str, str], str] = {}
+        alone: dict[tuple[str, str | None], int] = {}
         if self._engine is not None:
             names = labels(self._engine, filters)
+            review = self._review() if self._review is not None else None
+            alone = chip_counts(self._engine, filters, review=review)
         for field, value, label in filters.chips():
             if value is not None:
                 label = names.get((field, value), label)
             text = f"{_FIELD_TITLES[field]}: {label}" if field != "dates" else label
             chip = FilterChip(field, value, text, self)
+            if (field, value) in alone:
+                # How many events this chip alone lets through, beside its label.
+                chip.setText(f"{text} · {alone[(field, value)]}  ✕")
             chip.clicked.connect(self._on_chip_clicked)
             self._chip_area.addWidget(chip)
             self.chips.append(chip)
