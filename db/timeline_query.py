@@ -320,8 +320,14 @@ class TimelineQuery:
         for key, _day, n in grouped:
             totals[key] = totals.get(key, 0) + n
         ranked = sorted(totals, key=lambda k: (k is None, -totals[k], k or ""))
-        keep = ranked if len(ranked) <= MAX_LANES + 1 else ranked[:MAX_LANES]
-        rest = [k for k in ranked if k not in set(keep)]
+        if len(ranked) <= MAX_LANES + 1:
+            keep = ranked
+        else:
+            # Events with no key (no place, no side named) keep a lane of their own.
+            named = [k for k in ranked if k is not None]
+            keep = named[: MAX_LANES - (None in totals)] + ([None] if None in totals else [])
+        kept = set(keep)
+        rest = [k for k in ranked if k not in kept]
         if mode == "kind":
             # Kinds in their catalogue order: a stable, meaningful order across databases.
             from db.models import EVENT_KINDS

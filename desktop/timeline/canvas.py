@@ -49,7 +49,7 @@ from desktop.timeline.viewport import Viewport
 HEADER_W = 132  # lane header column
 AXIS_H = 36  # context row + tick labels
 PHASE_ROW_H = 15
-ROW_H = 18  # one row of marks inside a lane
+ROW_H = 16  # one row of marks inside a lane
 COLLAPSED_H = 16
 BIN_PX = 5  # width of one density bin
 CLUSTER_BINS = 24  # bins per counted cluster window (120 px)
@@ -529,14 +529,14 @@ class TimelineCanvas(QWidget):
         extents: list[tuple[QRectF, QColor, QColor]] = []
         bars: list[tuple[QRectF, QColor]] = []
         points: list[tuple[QRectF, QColor]] = []
-        labels: list[tuple[QRectF, str, QColor, bool]] = []
+        labels: list[tuple[QRectF, str, QColor, bool, bool]] = []
         on_top: list[tuple[str, QRectF]] = []
         for lane_i, lane_marks in enumerate(per_lane):
             if not lane_marks:
                 continue
             top, h = geometry[lane_i]
             collapsed = lanes[lane_i].key in self.collapsed
-            rows = 1 if collapsed else max(1, int((h - 4) // ROW_H))
+            rows = 1 if collapsed else max(1, int((h - 2) // ROW_H))
             items: list[tuple[float, float, float, bool]] = []
             force = None
             for k, m in enumerate(lane_marks):
@@ -581,7 +581,7 @@ class TimelineCanvas(QWidget):
                         tc = st.base if st.dark else QColor("white")
                     else:
                         tc = st.faint_text if faded else st.text
-                    labels.append((lrect, m.title, tc, m.id == self.current))
+                    labels.append((lrect, m.title, tc, m.id == self.current, pl.inside))
                     hit = hit.united(lrect)
                 if m.id == self.current or m.id == self._hover:
                     on_top.append((m.id, rect))
@@ -598,9 +598,9 @@ class TimelineCanvas(QWidget):
             p.setBrush(color)
             p.drawEllipse(rect)
         p.setBrush(Qt.BrushStyle.NoBrush)
-        for rect, text, color, bold in labels:
+        for rect, text, color, bold, inside in labels:
             fm = self._fm_bold if bold else self._fm
-            if bold:
+            if bold and not inside:
                 # The selected event's label may cross others: give it a backing.
                 p.fillRect(rect.adjusted(-2, 2, 2, -2), st.base)
             p.setPen(color)
