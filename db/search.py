@@ -60,6 +60,7 @@ __all__ = [
     "Query",
     "SearchResult",
     "fold",
+    "fts_term",
     "parse_query",
     "search",
     "search_all",
@@ -113,6 +114,15 @@ def _fold_unicode(s: str) -> str:
     decomposed = unicodedata.normalize("NFKD", s.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.translate(_EXTRA_FOLD)
+
+
+def fts_term(word: str) -> str:
+    """The term FTS5's unicode61 (remove_diacritics 2) indexes for ``word``, approximately:
+    lower case, decomposable diacritics removed, ``ı`` and ``ø`` kept."""
+    if word.isascii():
+        return word.lower()
+    decomposed = unicodedata.normalize("NFD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def tokenize(s: str) -> list[tuple[int, int, str]]:
@@ -696,9 +706,10 @@ def _expansions(con: Connection, info: _EngineInfo, terms: Sequence[Term]) -> di
 
 
 def _alias_phrases(
-    info: _EngineInfo, con: Connection, entity_ids: Sequence[str]
+    info: _EngineInfo, con: Connection, entity_ids: Sequence[str], *, indexed: bool = False
 ) -> list[tuple[str, ...]]:
-    """Every spelling of the given entities, as folded token tuples (at most 40)."""
+    """Every spelling of the given entities as token tuples (at most 40): folded by
+    :func:`fold` for matching here, or with ``indexed`` as FTS5 indexes them (``kazım``)."""
     if not entity_ids:
         return []
     index = _entity_by_id(info, con)
@@ -708,7 +719,10 @@ def _alias_phrases(
         if row is None:
             continue
         for a in (row[1], *row[4]):
-            toks = tuple(t for _s, _e, t in tokenize(a))
+            if indexed:
+                toks = tuple(fts_term(m.group()) for m in _TOKEN.finditer(a))
+            else:
+                toks = tuple(t for _s, _e, t in tokenize(a))
             if toks and toks not in phrases:
                 phrases.append(toks)
     return phrases[:40]
@@ -728,7 +742,9 @@ def _search_passages(
     cap = info.cap("passage", limit)
     alternatives = _expansions(con, info, q.terms)
     alias_phrases = _alias_phrases(info, con, entity_ids)
-    expr = _fts_expression(q.terms, alternatives, alias_phrases)
+    expr = _fts_expression(
+        q.terms, alternatives, _alias_phrases(info, con, entity_ids, indexed=True)
+    )
     clause = passage_clause(filters, review=review)
     # Candidates in rowid order so FTS5 stops after `cap` rows (no full-doclist ranking).
     stmt = (

@@ -19,13 +19,12 @@ searches (entities and events then fall back to a scan in Python).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, text
 
-from db.search import fold
+from db.search import fold, fts_term
 
 if TYPE_CHECKING:
     from db.build import BuildContext
@@ -43,14 +42,6 @@ DDL = (
 
 #: A word as unicode61 cuts text: letters, digits (and private-use characters).
 _WORD = re.compile(r"[^\W_]+")
-
-
-def fts_term(word: str) -> str:
-    """The term FTS5's unicode61 (remove_diacritics 2) indexes for ``word``, approximately."""
-    if word.isascii():
-        return word.lower()
-    decomposed = unicodedata.normalize("NFD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def terms(texts: Iterable[str]) -> set[tuple[str, str]]:

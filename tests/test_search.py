@@ -104,7 +104,11 @@ def test_operators_and_syntax_are_words_and_explained() -> None:
     assert [t.tokens for t in only.terms] == [("and",), ("or",)]
     assert any("searched as ordinary words" in n for n in only.notes)
     # Lower case is plain English.
-    assert [t.tokens for t in parse_query("war and peace").terms] == [("war",), ("and",), ("peace",)]
+    assert [t.tokens for t in parse_query("war and peace").terms] == [
+        ("war",),
+        ("and",),
+        ("peace",),
+    ]
     assert any("syntax" in n for n in q.notes)
     assert parse_query('"Red Army').notes == ("Unbalanced quote ignored.",)
     assert parse_query("()").notes[-1].startswith("Nothing to search for")
@@ -284,3 +288,26 @@ def test_command_line_search_prints_json_lines(built_db: Path, capsys: Any) -> N
     lines = capsys.readouterr().out.splitlines()
     assert lines and all(json.loads(line)["kind"] for line in lines)
     assert main(["search", "--db", str(built_db), 'NEAR("']) == 0
+
+
+def test_alias_phrases_match_the_indexed_spelling(tmp_path: Path) -> None:
+    """An alias with a letter unicode61 keeps (ı) still finds passages that spell it so, even
+    without a mention row: the FTS phrase uses the indexed form, not the folded one."""
+    from sqlalchemy import text as sql
+    from test_search_fixtures import make_db
+
+    from db.database import readonly_engine, writable_engine
+
+    path = make_db(tmp_path / "t.sqlite")
+    rw = writable_engine(path)
+    with rw.begin() as con:
+        con.execute(sql("DELETE FROM mention WHERE entity_id = 'karabekir'"))
+        con.execute(sql("DELETE FROM alias WHERE text = 'Karabekir'"))
+    rw.dispose()
+    engine = readonly_engine(path)
+    try:
+        hits = search(engine, "Karabekir Kazm")  # names the entity by its stripped alias
+        assert ids(hits, "entity") == ["karabekir"]
+        assert 2 in ids(hits, "passage")  # "Kâzım Karabekir advanced…", found by the alias
+    finally:
+        engine.dispose()
