@@ -117,6 +117,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     t.add_argument("file", type=Path)
 
+    im = sub.add_parser(
+        "import", help="import documents (txt, md, html, docx, pdf) into your library"
+    )
+    im.add_argument("files", type=Path, nargs="+")
+
+    lib = sub.add_parser("library", help="list your imported documents, or remove one")
+    lib.add_argument("--remove", metavar="ID", help="remove this imported document")
+
     n = sub.add_parser("entities", help="entity reports for curators", parents=[common])
     n.add_argument(
         "--unknown", action="store_true", help="list capitalised names the gazetteer does not cover"
@@ -132,15 +140,65 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _library():  # type: ignore[no-untyped-def]
+    from db.library import Library
+    from db.resources import corpus_dir
+    from desktop.paths import data_dir
+
+    return Library(data_dir() / "library", corpus_dir())
+
+
 def _database(args: argparse.Namespace) -> Path:
-    if args.db is not None:
+    """The database to open: --db, else the library (bundled + imported documents), else the bundled one."""
+    if getattr(args, "db", None) is not None:
         if not args.db.is_file():
             raise SystemExit(f"chronoscope: no database at {args.db}")
         return Path(args.db)
     from db.cache import ensure_bundled_database
     from desktop.paths import cache_dir
 
-    return ensure_bundled_database(cache_dir(), log=lambda m: print(m, file=sys.stderr))
+    def log(message: str) -> None:
+        print(message, file=sys.stderr)
+
+    library = _library().database(log)
+    return library if library is not None else ensure_bundled_database(cache_dir(), log=log)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from db.library import LibraryError
+
+    def progress(step: int, steps: int, what: str) -> None:
+        print(f"[{step}/{steps}] {what}", file=sys.stderr)
+
+    try:
+        report = _library().import_files(args.files, progress=progress)
+    except LibraryError as exc:
+        print(f"chronoscope import: {exc} Nothing was imported.", file=sys.stderr)
+        return 2
+    for w in report.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    for doc in report.added:
+        print(f"imported {doc.original_name} as {doc.id}: {doc.title}")
+    counts = ", ".join(f"{v} {k}" for k, v in report.build.counts.items())
+    print(f"library now has {counts}")
+    return 0
+
+
+def cmd_library(args: argparse.Namespace) -> int:
+    from db.library import LibraryError
+
+    library = _library()
+    if args.remove:
+        try:
+            library.remove(args.remove)
+        except LibraryError as exc:
+            print(f"chronoscope library: {exc}", file=sys.stderr)
+            return 2
+        print(f"removed {args.remove}")
+        return 0
+    for doc in library.documents():
+        print(json.dumps(doc.__dict__, ensure_ascii=False))
+    return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -249,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
         "timex": cmd_timex,
         "entities": cmd_entities,
         "search": cmd_search,
+        "import": cmd_import,
+        "library": cmd_library,
     }
     if args.command in handlers:
         return handlers[args.command](args)

@@ -17,7 +17,8 @@ def prebuilt_path() -> Path:
     return resource_path(DB_NAME)
 
 
-def _stored_hash(path: Path) -> str | None:
+def stored_hash(path: Path) -> str | None:
+    """The inputs hash a built database records, or None if it has none or cannot be read."""
     try:
         con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
@@ -36,7 +37,7 @@ def ensure_bundled_database(cache_dir: Path, log: Callable[[str], None] = lambda
         return prebuilt
     target = Path(cache_dir) / DB_NAME
     wanted = inputs_hash(corpus_dir())
-    if target.is_file() and _stored_hash(target) == wanted:
+    if target.is_file() and stored_hash(target) == wanted:
         return target
     log(f"building the bundled database into {target} ...")
     build_database(corpus_dir(), target, log=log)
