@@ -13,8 +13,9 @@ field with OR — except entities with ``entities_all``):
 - passages (:func:`passage_clause`): in a chosen source; mentioning the chosen
   entities (any/all); and, when a date, kind, phase or review filter is set,
   evidence for an event passing those.
-- entities (:func:`entity_clause`): with only sources set, mentioned in one of
-  them; otherwise taking part in at least one event that passes the filters.
+- entities (:func:`entity_clause`): taking part in at least one event that
+  passes the filters (with an entity filter: the chosen entities and those
+  sharing an event with them).
 """
 
 from __future__ import annotations
@@ -240,12 +241,8 @@ def entity_clause(
     """A WHERE clause on ``Entity`` meaning "this entity passes the filters"."""
     if filters.is_empty():
         return true()
-    if not has_event_restriction(filters) and not filters.entities:
-        return exists(
-            select(Mention.id).where(
-                Mention.entity_id == Entity.id, Mention.source_id.in_(sorted(filters.sources))
-            )
-        )
+    # Through events, also for a source filter, so the filter bar's count agrees with the
+    # entity pane (db.query._entity_scope): entities are in the chronology by their events.
     return exists(
         select(Participant.id)
         .join(Event, Event.id == Participant.event_id)

@@ -169,11 +169,18 @@ def test_passages_under_event_filters_are_the_evidence_of_passing_events(tiny: A
     assert passages(tiny, confirmed, REVIEW) == {3}
 
 
-def test_entities_by_source_mentions_or_by_passing_events(tiny: Any) -> None:
+def test_entities_are_those_taking_part_in_passing_events(tiny: Any) -> None:
+    # Source b attests e-shusha (shusha, armenia), e-nakh (karabekir, nakhchivan), e-letter.
     assert entities(tiny, Filters(sources=frozenset({"b"}))) == {
         "shusha",
+        "armenia",
         "karabekir",
         "nakhchivan",
+    }
+    assert entities(tiny, Filters(phases=frozenset({"p1"}), sources=frozenset({"b"}))) == {
+        "shusha",
+        "armenia",
+        "karabekir",
     }
     assert entities(tiny, Filters(kinds=frozenset({"battle"}))) == {"armenia"}
     # Choosing an entity shows it and the entities it shares events with.
