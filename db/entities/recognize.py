@@ -54,9 +54,16 @@ ACTOR_NOUNS = _words(
     """
 )
 
-_ADJ_TAIL = re.compile(
-    r"(?:(?:\s*[-–—/]\s*|\s+and\s+|\s*,\s*|\s+or\s+)[A-Z][\w'’]*)*"
-    r"[ \t]+([A-Za-z][a-z\-]*)(?:[ \t]+([A-Za-z][a-z\-]*))?"
+_ACTOR_ALTERNATION = "|".join(sorted(ACTOR_NOUNS, key=len, reverse=True))
+# After the adjective (and any coordinated ones: "Armenian and Azerbaijani",
+# "Armenian–Azerbaijani"): an actor noun, in any case ("Armenian–Azerbaijani War",
+# "Soviet Russian Government"), or one word then an actor noun in lower case
+# ("Armenian regular troops"; not "Russian Civil War"), or "Prime Minister".
+_ACTOR_TAIL = re.compile(
+    r"(?:(?:\s*[-–—/]\s*|\s+and\s+|\s*,\s*|\s+or\s+)[A-Z][\w'’]*)*[ \t]+"
+    rf"(?:(?i:{_ACTOR_ALTERNATION})(?![\w\-])"
+    rf"|[A-Za-z][a-z\-]*[ \t]+(?:{_ACTOR_ALTERNATION})(?![\w\-])"
+    r"|(?:Prime|Foreign|War|Interior)[ \t]+Minister\b)"
 )
 
 
@@ -132,6 +139,12 @@ class Recognizer:
                     spellings[v] = self._spelling(v, ids, adjective)
         self.spellings = list(spellings.values())
         self._lengths = [len(s.text) for s in self.spellings]
+        # Per spelling, for the hot loop: 0 a unique name, 1 an adjective, 2 shared.
+        self._kinds = [
+            2 if len(s.candidates) > 1 else 1 if s.adjective else 0 for s in self.spellings
+        ]
+        self._first = [s.candidates[0] for s in self.spellings]
+        self._longest = max(self._lengths, default=1)
         automaton = ahocorasick.Automaton()
         for i, s in enumerate(self.spellings):
             automaton.add_word(s.text, i)
@@ -143,44 +156,106 @@ class Recognizer:
         possessive = not adjective and text[-1].isalpha() and text[-1] not in "sS"
         return _Spelling(text, tuple(dict.fromkeys(ids)), adjective, possessive)
 
-    def spans(self, text: str) -> list[tuple[int, int, int]]:
-        """(start, end, spelling index) of every accepted match, leftmost-longest, no overlaps."""
-        lengths = self._lengths
-        spellings = self.spellings
+    def _accept(self, text: str, start: int, end: int, idx: int) -> bool:
+        """Is text[start:end] (spelling ``idx``) a whole word, or a name's stripped possessive?"""
         n = len(text)
+        if start > 0:
+            before = text[start - 1]
+            if before.isalnum():
+                return False
+            # "pro-Russian", "anti-Armenian": after a lower-case prefix, not a
+            # mention ("Armenian-Azerbaijani" and "Kurdo-Tatar" are).
+            if before == "-" and start > 1 and text[start - 2].isalpha():
+                w = start - 2
+                while w > 0 and text[w - 1].isalpha():
+                    w -= 1
+                if text[w].islower():
+                    return False
+        if end < n and text[end].isalnum():
+            return (
+                text[end] == "s"
+                and self.spellings[idx].possessive_s
+                and (end + 1 >= n or not text[end + 1].isalnum())
+            )
+        return True
+
+    def spans(self, text: str) -> list[tuple[int, int, int]]:
+        """(start, end, spelling index) of every accepted match, leftmost-longest, no overlaps.
+
+        The automaton's own leftmost-longest scan does most of the work in C. Where
+        its match fails the word-boundary test ("anti-Soviet", or "Armeniansto" glued
+        by the stripped text of 002), a shorter match, or one starting inside it, may
+        still be valid: the window is scanned again and those matches are merged in.
+        If one of them would overlap a match already taken, the text is done again
+        with the exact (slower) method rather than risk a wrong choice.
+        """
+        lengths = self._lengths
+        accept = self._accept
         found: list[tuple[int, int, int]] = []
         append = found.append
-        for last, idx in self._automaton.iter(text):
+        rejected: list[tuple[int, int]] = []
+        n = len(text)
+        for last, idx in self._automaton.iter_long(text):
             start = last - lengths[idx] + 1
-            if start > 0:
-                before = text[start - 1]
-                if before.isalnum():
-                    continue
-                # "pro-Russian", "anti-Armenian": after a lower-case prefix, not a
-                # mention ("Armenian-Azerbaijani" and "Kurdo-Tatar" are).
-                if before == "-" and start > 1 and text[start - 2].isalpha():
-                    w = start - 2
-                    while w > 0 and text[w - 1].isalpha():
-                        w -= 1
-                    if text[w].islower():
-                        continue
             end = last + 1
+            # Fast path inline (most matches): plain boundaries on both sides.
             if (
-                end < n
-                and text[end].isalnum()
-                and not (
-                    text[end] == "s"
-                    and spellings[idx].possessive_s
-                    and (end + 1 >= n or not text[end + 1].isalnum())
-                )
-            ):
-                continue
-            append((start, -end, idx))
-        # Leftmost first, then longest: (start, -end) sorts that way natively.
-        found.sort()
+                (start == 0 or (not (c := text[start - 1]).isalnum() and c != "-"))
+                and (end == n or not text[end].isalnum())
+            ) or accept(text, start, end, idx):
+                append((start, end, idx))
+            else:
+                rejected.append((start, end))
+        if not rejected:
+            return found
+        extras: list[tuple[int, int, int]] = []
+        for r_start, r_end in rejected:
+            # Scan a slice: the automaton copies whatever string it is given.
+            window = text[r_start : r_end + self._longest]
+            for last, idx in self._automaton.iter(window):
+                start = r_start + last - lengths[idx] + 1
+                end = r_start + last + 1
+                if start < r_end and accept(text, start, end, idx):
+                    extras.append((start, end, idx))
+        if not extras:
+            return found
+        merged = self._merge(found, extras)
+        return merged if merged is not None else self._spans_exact(text)
+
+    @staticmethod
+    def _merge(
+        found: list[tuple[int, int, int]], extras: list[tuple[int, int, int]]
+    ) -> list[tuple[int, int, int]] | None:
+        """Add the window matches to the fast scan's; None if any would overlap one of it."""
+        extras.sort(key=lambda t: (t[0], -t[1]))
         chosen: list[tuple[int, int, int]] = []
         reach = -1
-        for start, neg_end, idx in found:
+        for item in extras:
+            if item[0] >= reach:
+                chosen.append(item)
+                reach = item[1]
+        starts = [f[0] for f in found]
+        for start, end, _idx in chosen:
+            k = bisect_right(starts, start)
+            if (k > 0 and found[k - 1][1] > start) or (k < len(found) and found[k][0] < end):
+                return None
+        merged = found + chosen
+        merged.sort()  # two sorted runs: a linear merge
+        return merged
+
+    def _spans_exact(self, text: str) -> list[tuple[int, int, int]]:
+        """Every boundary-valid match, then leftmost-longest over them all."""
+        lengths = self._lengths
+        accept = self._accept
+        valid = [
+            (last - lengths[idx] + 1, -(last + 1), idx)
+            for last, idx in self._automaton.iter(text)
+            if accept(text, last - lengths[idx] + 1, last + 1, idx)
+        ]
+        valid.sort()
+        chosen: list[tuple[int, int, int]] = []
+        reach = -1
+        for start, neg_end, idx in valid:
             if start >= reach:
                 reach = -neg_end
                 chosen.append((start, reach, idx))
@@ -192,27 +267,29 @@ class Recognizer:
         the context words of the surrounding text, else to its first candidate."""
         out: list[Found] = []
         append = out.append
-        spellings = self.spellings
+        new_found = tuple.__new__  # skips the named tuple's Python-level __new__
+        kinds, first = self._kinds, self._first
+        acts = _ACTOR_TAIL.match
         last_seen: dict[str, int] = {}
         section = -1
         for start, end, idx in self.spans(text):
-            sp = spellings[idx]
             if section_starts:
                 sec = bisect_right(section_starts, start)
                 if sec != section:
                     section = sec
                     last_seen.clear()
-            if len(sp.candidates) == 1:
-                entity_id = sp.candidates[0]
-                method = "gazetteer"
-                if not sp.adjective:
-                    last_seen[entity_id] = start
+            kind = kinds[idx]
+            if kind == 0:
+                entity_id = first[idx]
+                last_seen[entity_id] = start
+                append(new_found(Found, (start, end, entity_id, "gazetteer", True)))
+            elif kind == 1:
+                participant = acts(text, end) is not None or self._noun_use(text, start, end)
+                append(new_found(Found, (start, end, first[idx], "gazetteer", participant)))
             else:
-                entity_id, method = self._resolve(sp.candidates, last_seen, text, start, end)
-            participant = True
-            if sp.adjective:
-                participant = self._acts(text, start, end)
-            append(Found(start, end, entity_id, method, participant))
+                candidates = self.spellings[idx].candidates
+                entity_id, method = self._resolve(candidates, last_seen, text, start, end)
+                append(new_found(Found, (start, end, entity_id, method, True)))
         return out
 
     def _resolve(
@@ -237,23 +314,18 @@ class Recognizer:
         return candidates[0], "gazetteer"
 
     @staticmethod
-    def _acts(text: str, start: int, end: int) -> bool:
-        """Does the adjective at text[start:end] stand for the state or people acting?"""
+    def _noun_use(text: str, start: int, end: int) -> bool:
+        """An adjective used as a noun: "the Soviet's 11th Army", "ordered by the British to"."""
         if text.startswith(("'s", "’s"), end):
-            return True  # "the Soviet's 11th Army": a noun
-        m = _ADJ_TAIL.match(text, end)
-        if m is not None:
-            head, second = m.group(1), m.group(2) or ""
-            # "Armenian troops", "Armenian–Azerbaijani War", "British Captain Squire";
-            # the second word counts in lower case only ("Russian Civil War" is a name).
-            if head.lower() in ACTOR_NOUNS or second in ACTOR_NOUNS:
-                return True
-            if second == "Minister" and head in ("Prime", "Foreign", "War", "Interior"):
-                return True
-        # "ordered by the British to ...": the adjective used as a noun.
+            return True
         if text[max(0, start - 4) : start] in ("the ", "The "):
             nxt = _NEXT_TOKEN.match(text, end)
             return nxt is not None and (
                 nxt.group(1) in _NOMINAL_PUNCTUATION or nxt.group(1) in _FUNCTION_WORDS
             )
         return False
+
+    @staticmethod
+    def _acts(text: str, start: int, end: int) -> bool:
+        """Does the adjective at text[start:end] stand for the state or people acting?"""
+        return _ACTOR_TAIL.match(text, end) is not None or Recognizer._noun_use(text, start, end)

@@ -54,8 +54,11 @@ def test_recognition_throughput(benchmark, large_documents: list[str]) -> None:
     def recognize_all() -> int:
         return sum(len(recognizer.find(d)) for d in large_documents)
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     mentions = benchmark.pedantic(recognize_all, rounds=1, iterations=1)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    load = os.getloadavg()[0]
     print(f"\nentities: {len(large_documents)} documents, {mb:.1f} MB, {mentions} mentions")
     print(f"entity recognition: {seconds:.1f} s → {mb / seconds:.1f} MB/s (budget ≥ 5 MB/s)")
+    # The machine is shared: CPU time shows the recognizer's own speed under load.
+    print(f"  CPU time {cpu:.1f} s → {mb / cpu:.1f} MB/s; load average {load:.1f}")
