@@ -350,3 +350,38 @@ def test_opens_the_default_corpus_database(qtbot, engine, selection) -> None:  #
     widget.resize(900, 300)
     widget.grab()
     assert widget.lane_mode == "kind"
+
+
+def test_selecting_an_entity_dims_events_without_it(pane, selection, tl_engine) -> None:  # type: ignore[no-untyped-def]
+    from db.models import Participant
+
+    event_id, day = _lonely_day_event(tl_engine)
+    with Session(tl_engine) as s:
+        entity = s.execute(
+            select(Participant.entity_id).where(Participant.event_id == event_id)
+        ).scalar_one()
+        involved = set(
+            s.execute(select(Participant.event_id).where(Participant.entity_id == entity)).scalars()
+        )
+    pane.set_visible_range(day - 2000, day + 2000)
+    selection.set_entity(entity)
+    marks = pane.data.marks(*pane.visible_range())
+    assert marks is not None and any(m.id == event_id for m in marks)
+    assert all(m.focus == (m.id in involved) for m in marks)
+    pane.canvas.repaint()
+
+
+def test_hover_tooltip_gives_title_date_as_written_and_sources(pane, tl_engine) -> None:  # type: ignore[no-untyped-def]
+    event_id, day = _lonely_day_event(tl_engine)
+    pane.set_visible_range(day - 10, day + 10)
+    pane.canvas.repaint()
+    rect = pane.canvas.mark_rect(event_id)
+    assert rect is not None
+    hit = pane.canvas.hit_at(rect.center())
+    assert hit is not None and hit.event_id == event_id
+    tip = pane.canvas._tooltip(hit)
+    with Session(tl_engine) as s:
+        title, date_text = s.execute(
+            select(Event.title, Event.date_text).where(Event.id == event_id)
+        ).one()
+    assert title in tip and date_text in tip and "Synthetic source" in tip

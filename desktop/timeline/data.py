@@ -106,16 +106,20 @@ class TimelineData:
             if self.query.count_in(first, last, DETAIL_LIMIT + 1) > DETAIL_LIMIT:
                 self._too_many = (first, last)
                 return None
-            # Fetch three screens' worth so panning is served from memory.
-            width = last - first + 1
-            marks = self.query.events_in(
-                self.density, first - width, last + width, 3 * DETAIL_LIMIT, self.focus
-            )
+            # Fetch half a screen more on each side so panning is served from memory, unless
+            # that would be more than the limit anyway (then fetch just what is visible).
+            margin = (last - first + 1) // 2
+            marks = None
+            if self.estimate(first - margin, last + margin) <= 2 * DETAIL_LIMIT:
+                marks = self.query.events_in(
+                    self.density, first - margin, last + margin, 2 * DETAIL_LIMIT, self.focus
+                )
             if marks is not None:
-                c = _Cached(first - width, last + width, marks, [m.earliest for m in marks])
+                c = _Cached(first - margin, last + margin, marks, [m.earliest for m in marks])
             else:
                 marks = self.query.events_in(self.density, first, last, DETAIL_LIMIT, self.focus)
                 if marks is None:
+                    self._too_many = (first, last)
                     return None
                 c = _Cached(first, last, marks, [m.earliest for m in marks])
             self._cache = c
