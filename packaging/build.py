@@ -10,7 +10,8 @@
    where ``resource_path("chronoscope.sqlite")`` looks, nothing that should be
    trimmed (QML, translations, dev-only packages, tkinter) slipped in;
 4. runs the frozen app's ``--version`` and ``--self-test`` offscreen, in a
-   fresh home folder and, on Linux, with no network (``unshare -rn``), and
+   fresh home folder and, on Linux, with no network and the app folder
+   read-only (``unshare -rmn``), and
    fails on a non-zero exit, a timeout, or any output it does not expect;
    the bundle must be unchanged afterwards (the app writes only to the user's
    data directory);
@@ -268,9 +269,17 @@ def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _offline_prefix(require: bool) -> tuple[list[str], str]:
-    """A command prefix that cuts the network off, and how the run was isolated."""
+#: Inside a private mount namespace: make the app folder ($1) read-only, then run the rest.
+_READ_ONLY_APP = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+
+
+def _isolation_prefix(app: Path, require: bool) -> tuple[list[str], str]:
+    """A command prefix that cuts the network off (and, where it can, makes the app folder
+    read-only, as an installed app would be), and a description of the isolation."""
     if IS_LINUX and shutil.which("unshare"):
+        read_only = ["unshare", "-rmn", "sh", "-c", _READ_ONLY_APP, "sh", str(app)]
+        if subprocess.run([*read_only, "true"], capture_output=True).returncode == 0:
+            return read_only, "no network, app folder read-only (unshare -rmn)"
         probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True, text=True)
         if probe.returncode == 0:
             return ["unshare", "-rn"], "no network (unshare -rn)"
@@ -313,7 +322,7 @@ def _unexpected_stderr(stderr: str) -> list[str]:
 def smoke_test(where: Layout, info: object, require_offline: bool) -> dict[str, str]:
     """Run ``--version``, ``--self-test`` and a ``build`` of the bundled corpus (which must give
     the same database as the one bundled); returns what they printed."""
-    prefix, isolation = _offline_prefix(require_offline)
+    prefix, isolation = _isolation_prefix(where.app, require_offline)
     before = _snapshot(where.app)
     results: dict[str, str] = {"isolation": isolation}
     with tempfile.TemporaryDirectory(prefix="chronoscope-smoke-") as tmp:
