@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_search_fixtures import tiny_engine
 
 from db.filters import Filters
@@ -311,3 +313,14 @@ def test_alias_phrases_match_the_indexed_spelling(tmp_path: Path) -> None:
         assert 2 in ids(hits, "passage")  # "Kâzım Karabekir advanced…", found by the alias
     finally:
         engine.dispose()
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(raw=st.text(max_size=40) | st.text(alphabet="\"*:()^-+ NEAROTD'ab", max_size=20))
+def test_any_text_at_all_never_raises(tiny: Any, raw: str) -> None:
+    result = search_all(tiny, raw)
+    for hit in result.hits:
+        for a, b in hit.spans:
+            assert 0 <= a < b <= len(hit.snippet)
