@@ -212,22 +212,22 @@ class Layout:
     internal: Path  # the folder holding ``resources/`` (sys._MEIPASS)
 
 
-def layout(info: object) -> Layout:
-    name = info.display_name  # type: ignore[attr-defined]
+def layout(info: appinfo.AppInfo) -> Layout:
+    name = info.display_name
     if IS_MAC:
         app = DIST / f"{name}.app"
         return Layout(app, app / "Contents" / "MacOS" / name, app / "Contents" / "Frameworks")
     folder = DIST / name
-    cli = folder / (f"{info.name}-cli.exe" if IS_WIN else name)  # type: ignore[attr-defined]
+    cli = folder / (f"{info.name}-cli.exe" if IS_WIN else name)
     return Layout(folder, cli, folder / "_internal")
 
 
-def check_bundle(where: Layout, info: object) -> None:
+def check_bundle(where: Layout, info: appinfo.AppInfo) -> None:
     """Everything the spec lists is in the bundle where the accessor looks, and nothing trimmed is."""
     if not where.cli.is_file():
         raise BuildFailed(f"PyInstaller produced no {where.cli}")
-    if IS_WIN and not (where.app / f"{info.display_name}.exe").is_file():  # type: ignore[attr-defined]
-        raise BuildFailed(f"PyInstaller produced no {info.display_name}.exe")  # type: ignore[attr-defined]
+    if IS_WIN and not (where.app / f"{info.display_name}.exe").is_file():
+        raise BuildFailed(f"PyInstaller produced no {info.display_name}.exe")
     record = WORK / SPEC.stem / bundle.DATAS_RECORD  # PyInstaller's workpath for this spec
     if not record.is_file():
         raise BuildFailed(f"the spec left no record of its data files ({record})")
@@ -319,7 +319,7 @@ def _unexpected_stderr(stderr: str) -> list[str]:
     ]
 
 
-def smoke_test(where: Layout, info: object, require_offline: bool) -> dict[str, str]:
+def smoke_test(where: Layout, info: appinfo.AppInfo, require_offline: bool) -> dict[str, str]:
     """Run ``--version``, ``--self-test`` and a ``build`` of the bundled corpus (which must give
     the same database as the one bundled); returns what they printed."""
     prefix, isolation = _isolation_prefix(where.app, require_offline)
@@ -336,7 +336,7 @@ def smoke_test(where: Layout, info: object, require_offline: bool) -> dict[str, 
             cwd=home,
             timeout=RUN_TIMEOUT_S,
         )
-        expected = info.version_banner  # type: ignore[attr-defined]
+        expected = info.version_banner
         if (
             proc.stdout.strip() != expected
             or proc.stdout.count("\n") > 1
@@ -422,7 +422,7 @@ def disk_usage(root: Path) -> tuple[int, int]:
     return on_disk, apparent
 
 
-def archive(where: Layout, info: object) -> Path:
+def archive(where: Layout, info: appinfo.AppInfo) -> Path:
     """Pack the app for download, keeping symlinks and permissions (a CI artifact upload or a
     plain zip of the folder loses them): tar.gz on Linux, ditto zip of the .app on macOS, zip on
     Windows. Written to dist/Chronoscope-VERSION-PLATFORM.*"""
@@ -431,7 +431,7 @@ def archive(where: Layout, info: object) -> Path:
 
     machine = platform.machine().lower() or "unknown"
     osname = {"win32": "windows", "darwin": "macos"}.get(sys.platform, "linux")
-    stem = f"{info.display_name}-{info.version}-{osname}-{machine}"  # type: ignore[attr-defined]
+    stem = f"{info.display_name}-{info.version}-{osname}-{machine}"
     if IS_MAC:
         out = DIST / f"{stem}.zip"
         out.unlink(missing_ok=True)

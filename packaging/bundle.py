@@ -7,8 +7,10 @@ packaging tests all read this module, so the three cannot disagree:
   :func:`db.resources.resources_root` looks for them in a frozen app;
 * the Qt modules kept are the ones the application's sources import, every
   other PySide6 module is excluded;
-* the development-only dependencies (``[project.optional-dependencies].dev``)
-  are excluded, unless a runtime dependency needs them.
+* every installed distribution outside the runtime dependencies
+  (``[project].dependencies`` and what they require) is excluded: the
+  ``dev`` extra and whatever it pulled in;
+* Qt files the hooks collect but the app does not use are dropped.
 
 Pure Python with no PyInstaller import, so it can be tested without building.
 ``packaging/`` is deliberately not a Python package (it would shadow the
@@ -21,7 +23,7 @@ import ast
 import contextlib
 import importlib.metadata
 import importlib.util
-import os
+import posixpath
 import re
 import sys
 import tomllib
@@ -492,14 +494,9 @@ def drop_dangling_symlinks(
     for e in entries:
         dest, src, kind = e
         if kind == "SYMLINK":
-            target = PurePosixPath(
-                os.path.normpath(
-                    (
-                        PurePosixPath(dest.replace("\\", "/")).parent / src.replace("\\", "/")
-                    ).as_posix()
-                )
-            )
-            if target.as_posix() not in present:
+            link_dir = PurePosixPath(dest.replace("\\", "/")).parent
+            target = posixpath.normpath((link_dir / src.replace("\\", "/")).as_posix())
+            if target not in present:
                 continue
         out.append(e)
     return out
