@@ -130,7 +130,7 @@ def _context(db: Path) -> tuple[BuildContext, Session, int]:
         )
     ):
         passages[row[1]].append(PassageRow(*row))
-    ctx = BuildContext(session, documents, passages, CORPUS, curated=False)  # type: ignore[arg-type]
+    ctx = BuildContext(session, documents, passages, CORPUS, curated=False, log=print)  # type: ignore[arg-type]
     return ctx, session, total
 
 
@@ -139,9 +139,9 @@ def test_events_stage_throughput(benchmark, large_db: tuple[Path, int]) -> None:
 
     db, copies = large_db
     ctx, session, total = _context(db)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     benchmark.pedantic(stage.run, args=(ctx,), rounds=1, iterations=1)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     n_events = session.execute(text("SELECT count(*) FROM event")).scalar_one()
     n_evidence = session.execute(text("SELECT count(*) FROM evidence")).scalar_one()
     session.rollback()
@@ -150,5 +150,10 @@ def test_events_stage_throughput(benchmark, large_db: tuple[Path, int]) -> None:
     print(
         f"events stage: {copies} copies, {mb:.1f} MB of text, {n_events} events, {n_evidence} evidence"
     )
-    print(f"events stage: {seconds:.1f} s → {mb / seconds:.2f} MB/s (budget ≥ 1 MB/s)")
+    print(f"events stage: {seconds:.1f} s → {mb / seconds:.2f} MB/s wall clock (budget ≥ 1 MB/s)")
+    # On a shared machine the wall clock includes waiting for a core; the CPU time
+    # this process used is the figure that does not depend on other load.
+    print(
+        f"events stage: {cpu:.1f} s of CPU → {mb / cpu:.2f} MB per CPU-second; load average {os.getloadavg()[0]:.1f}"
+    )
     assert n_events > 0
