@@ -12,6 +12,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Engine, func, or_, select, true, tuple_
@@ -168,6 +169,7 @@ class EventLinks:
     evidence: tuple[Span, ...]  # ordered by source ordinal, then offset
     participants: frozenset[str]
     places: frozenset[str]
+    types: tuple[tuple[str, str], ...] = ()  # (entity id, entity type) for each of them
 
     @property
     def entities(self) -> frozenset[str]:
@@ -409,18 +411,36 @@ def entity_events(
         return [EventRow(*r) for r in s.execute(q).all()]
 
 
-def entity_mentions(engine: Engine, entity_ids: Iterable[str], source_id: str) -> list[Span]:
-    """Mentions of these entities in one source, in text order."""
+def entity_mentions(
+    engine: Engine,
+    entity_ids: Iterable[str],
+    source_id: str,
+    start: int | None = None,
+    end: int | None = None,
+) -> list[Span]:
+    """Mentions of these entities in one source (optionally within [start, end)), in text order."""
     wanted = sorted(set(entity_ids))
     if not wanted:
         return []
+    q = (
+        select(Mention.entity_id, Mention.start, Mention.end, Mention.passage_id, Entity.type)
+        .join(Entity, Entity.id == Mention.entity_id)
+        .where(Mention.entity_id.in_(wanted))
+        .order_by(Mention.start)
+    )
+    if start is not None or end is not None:
+        # A window of the text: a short range scan of the (source, start) index.
+        q = q.where(
+            Mention.source_id == source_id,
+            Mention.start >= (start or 0),
+            Mention.start < (end if end is not None else 1 << 62),
+        )
+    else:
+        # The whole source: go by entity (few rows) rather than scan every mention of a
+        # large source; `|| ''` keeps SQLite from choosing the (source, start) index.
+        q = q.where((Mention.source_id + "") == source_id)
     with Session(engine) as s:
-        rows = s.execute(
-            select(Mention.entity_id, Mention.start, Mention.end, Mention.passage_id, Entity.type)
-            .join(Entity, Entity.id == Mention.entity_id)
-            .where(Mention.source_id == source_id, Mention.entity_id.in_(wanted))
-            .order_by(Mention.start)
-        ).all()
+        rows = s.execute(q).all()
     return [Span(source_id, st, en, eid, pid, et) for eid, st, en, pid, et in rows]
 
 
@@ -475,6 +495,7 @@ def event_rows(engine: Engine, ids: Sequence[str]) -> dict[str, EventRow]:
     return {r[0]: EventRow(*r) for r in rows}
 
 
+@lru_cache(maxsize=256)
 def event_detail(engine: Engine, event_id: str) -> EventDetail | None:
     """Everything the event-detail pane shows for one event."""
     with Session(engine) as s:
@@ -563,8 +584,13 @@ def event_detail(engine: Engine, event_id: str) -> EventDetail | None:
     )
 
 
+@lru_cache(maxsize=512)
 def event_links(engine: Engine, event_id: str) -> EventLinks:
-    """The evidence spans and participant/place ids of an event."""
+    """The evidence spans and participant/place ids of an event.
+
+    Cached: every pane asks for the same event at once, and the bundled database
+    is read-only (call :func:`clear_caches` after opening a changed file).
+    """
     with Session(engine) as s:
         ev = s.execute(
             select(Evidence.source_id, Evidence.start, Evidence.end, Evidence.passage_id)
@@ -573,12 +599,21 @@ def event_links(engine: Engine, event_id: str) -> EventLinks:
             .order_by(Source.ordinal, Evidence.start)
         ).all()
         parts = s.execute(
-            select(Participant.entity_id, Participant.role).where(Participant.event_id == event_id)
+            select(Participant.entity_id, Participant.role, Entity.type)
+            .join(Entity, Entity.id == Participant.entity_id)
+            .where(Participant.event_id == event_id)
         ).all()
     spans = tuple(Span(sid, st, en, event_id, pid) for sid, st, en, pid in ev)
-    places = frozenset(e for e, role in parts if role == "place")
-    people = frozenset(e for e, role in parts if role != "place")
-    return EventLinks(event_id, spans, people, places)
+    places = frozenset(e for e, role, _t in parts if role == "place")
+    people = frozenset(e for e, role, _t in parts if role != "place")
+    types = tuple(sorted({(e, t) for e, _r, t in parts}))
+    return EventLinks(event_id, spans, people, places, types)
+
+
+def clear_caches() -> None:
+    """Forget cached query results (after the database file changed)."""
+    event_links.cache_clear()
+    event_detail.cache_clear()
 
 
 def events_at(

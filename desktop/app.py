@@ -9,7 +9,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import (
+    QEvent,
+    QMessageLogContext,
+    QObject,
+    Qt,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
@@ -18,6 +26,20 @@ from desktop import theme
 
 #: Set to 1 to quit as soon as the window has painted once (start-up benchmark).
 EXIT_AFTER_PAINT_ENV = "CHRONOSCOPE_EXIT_AFTER_PAINT"
+
+
+_OFFSCREEN_NOISE = ("This plugin does not support propagateSizeHints()",)
+
+
+def _quiet_offscreen_warnings() -> None:
+    """The offscreen platform warns, once per window change, about hints it cannot honour."""
+
+    def handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if message in _OFFSCREEN_NOISE:
+            return
+        print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
 
 
 def create_application(*, offscreen: bool = False, dark: bool | None = None) -> QApplication:
@@ -32,8 +54,7 @@ def create_application(*, offscreen: bool = False, dark: bool | None = None) -> 
     if existing is None:
         if offscreen:
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
-            # The offscreen platform warns about window hints it cannot honour.
-            os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+            _quiet_offscreen_warnings()
         # Fractional scale factors (125 %, 150 %) as the screen reports them: crisp text.
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
             Qt.HighDpiScaleFactorRoundingPolicy.PassThrough

@@ -8,7 +8,6 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -22,20 +21,11 @@ from desktop import theme
 from desktop.actions import ACTIONS, MENUS, create_actions
 from desktop.detail import EventDetailPane
 from desktop.entities import EntityPane
+from desktop.search import FilterBar, SearchBar
 from desktop.selection import SelectionContext
 from desktop.source import SourcePane
 from desktop.statusbar import StatusBar
-
-# The timeline and the search bar are their own issues; until they land in git the
-# window still builds, with an empty dock and no search field.
-try:
-    from desktop.timeline import TimelinePane
-except ImportError:  # pragma: no cover - removed once desktop/timeline is in git
-    TimelinePane = None
-try:
-    from desktop.search import FilterBar, SearchBar
-except ImportError:  # pragma: no cover - removed once desktop/search is in git
-    FilterBar = SearchBar = None
+from desktop.timeline import TimelinePane
 
 SETTINGS_GEOMETRY = "window/geometry"
 SETTINGS_STATE = "window/state"
@@ -67,11 +57,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.source_pane)
         self.entity_pane = EntityPane(engine, self.selection, self)
         self.detail_pane = EventDetailPane(engine, self.selection, self)
-        if TimelinePane is not None:
-            self.timeline_pane: QWidget = TimelinePane(engine, self.selection, self)
-        else:
-            self.timeline_pane = QLabel("The timeline is not available in this build.", self)
-            self.timeline_pane.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.timeline_pane = TimelinePane(engine, self.selection, self)
         self.timeline_pane.setAccessibleName("Timeline")
 
         self.timeline_dock = self._dock(
@@ -89,27 +75,24 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.toolbar.setAccessibleName("Search toolbar")
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
-        self.search_bar: QWidget | None = None
-        self.filter_bar: QWidget | None = None
-        if SearchBar is not None and FilterBar is not None:
-            self.search_bar = SearchBar(engine, self.selection, self)
-            self.search_bar.setAccessibleName("Search")
-            self.toolbar.addWidget(self.search_bar)
-            self.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
-            self.filter_bar = FilterBar(self.selection, self, engine=engine)
-            self.filter_bar.setAccessibleName("Active filters")
-            self.filter_toolbar = QToolBar("Filters", self)
-            self.filter_toolbar.setObjectName("filterToolbar")
-            self.filter_toolbar.setMovable(False)
-            self.filter_toolbar.addWidget(self.filter_bar)
-            self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.filter_toolbar)
+        self.search_bar = SearchBar(engine, self.selection, self)
+        self.search_bar.setAccessibleName("Search")
+        self.toolbar.addWidget(self.search_bar)
+        self.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
+        self.filter_bar = FilterBar(self.selection, self, engine=engine)
+        self.filter_bar.setAccessibleName("Active filters")
+        self.filter_toolbar = QToolBar("Filters", self)
+        self.filter_toolbar.setObjectName("filterToolbar")
+        self.filter_toolbar.setMovable(False)
+        self.filter_toolbar.addWidget(self.filter_bar)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.filter_toolbar)
 
         self.status = StatusBar(engine, self.selection, self)
         self.setStatusBar(self.status)
         self.actions_ = create_actions(self)
-        if self.search_bar is not None:
-            # The search bar owns its Ctrl+F / Ctrl+K shortcuts; two owners would be ambiguous.
-            self.actions_["find"].setShortcuts([])
+        # The search bar owns its Ctrl+F / Ctrl+K shortcuts; two owners would be ambiguous.
+        self.actions_["find"].setShortcuts([])
+        self.actions_["find"].setText("&Search…\tCtrl+K")
         self._build_menus()
         self._wire_actions()
         self.selection.eventChanged.connect(self._on_selection_event_changed)
@@ -155,10 +138,7 @@ class MainWindow(QMainWindow):
     def _wire_actions(self) -> None:
         a = self.actions_
         a["quit"].triggered.connect(self.close)
-        if self.search_bar is not None:
-            a["find"].triggered.connect(self.search_bar.focus_search)
-        else:
-            a["find"].triggered.connect(self.source_pane.focus_find)
+        a["find"].triggered.connect(self.search_bar.focus_search)
         a["find_in_document"].triggered.connect(self.source_pane.focus_find)
         a["previous_event"].triggered.connect(self._on_previous_event_triggered)
         a["next_event"].triggered.connect(self._on_next_event_triggered)
@@ -244,6 +224,7 @@ class MainWindow(QMainWindow):
     def _on_dark_toggled(self, dark: bool) -> None:
         theme.apply_palette(dark)
         self.source_pane.refresh_highlights()
+        self.entity_pane.model.refresh_colours()
 
     @Slot()
     def _on_about_triggered(self) -> None:

@@ -148,6 +148,16 @@ class EventDetailPane(QWidget):
         layout.addWidget(self.participants)
         layout.addWidget(self.accounts_label)
         layout.addWidget(self.accounts, 1)
+        self._fields: list[QWidget] = [
+            self.kind,
+            self.date,
+            self.written,
+            self.dating,
+            self.phase,
+            self.origin,
+        ]
+        self._rows_shown: dict[QWidget, bool] = {}
+        self._showing: bool | None = None
         self._content = [
             self.title,
             self.participants_label,
@@ -186,13 +196,21 @@ class EventDetailPane(QWidget):
             self._selection.set_passage(account.passage_id)
 
     # --- display ----------------------------------------------------------------------
+    def _row_visible(self, field: QWidget, visible: bool) -> None:
+        # Showing or hiding a form row relayouts the pane; do it only on a change.
+        if self._rows_shown.get(field) != visible:
+            self._rows_shown[field] = visible
+            self.form.setRowVisible(field, visible)
+
     def _show(self, d: EventDetail | None) -> None:
         self.detail = d
-        self.placeholder.setVisible(d is None)
-        for w in self._content:
-            w.setVisible(d is not None)
-        for row in range(self.form.rowCount()):
-            self.form.setRowVisible(row, d is not None)
+        if self._showing is not (d is not None):
+            self._showing = d is not None
+            self.placeholder.setVisible(d is None)
+            for w in self._content:
+                w.setVisible(d is not None)
+        for field in self._fields:
+            self._row_visible(field, d is not None)
         if d is None:
             self.participants_model.set_participants([])
             self.accounts_model.set_accounts([])
@@ -206,13 +224,13 @@ class EventDetailPane(QWidget):
         self.date.setText(f"{d.date_label}  ({precision}{extra})")
         self.written.setText(d.date_text or "—")
         self.julian.setText(d.julian or "—")
-        self.form.setRowVisible(self.julian, bool(d.julian))
+        self._row_visible(self.julian, bool(d.julian))
         self.dating.setText(dating_note(d))
         self.phase.setText(d.phase_title or "—")
         self.origin.setText(d.origin)
         conflicts = "\n".join(_conflict_text(c) for c in d.conflicts)
         self.conflicts.setText(conflicts)
-        self.form.setRowVisible(self.conflicts, bool(conflicts))
+        self._row_visible(self.conflicts, bool(conflicts))
         self.participants_model.set_participants(d.participants)
         self.participants_model.set_current(self._selection.entity)
         self.participants_label.setText(f"Participants and places ({len(d.participants)})")

@@ -40,6 +40,21 @@ COLUMN_TIPS = (
 )
 SORT_KEYS = ("name", "mention_count", "event_count", "source_count")
 _PAGE = 200
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        ID_ROLE,
+        TYPE_ROLE,
+        HIGHLIGHT_ROLE,
+    }
+)
 
 
 class _Group:
@@ -69,6 +84,9 @@ class EntityTreeModel(QAbstractItemModel):
         self._groups: list[_Group] = []
         self._cache: dict[str, EntityRow] = {}
         self._highlighted: frozenset[str] = frozenset()
+        self._types: dict[str, str] = {}  # entity id → type, as learnt
+        self._brushes: dict[str, Any] = {}
+        self._fonts: dict[tuple[bool, bool], QFont] = {}
         self._reload()
 
     # --- our API ---------------------------------------------------------
@@ -87,12 +105,16 @@ class EntityTreeModel(QAbstractItemModel):
         self._text = text
         self._reset()
 
-    def set_highlighted(self, ids: frozenset[str]) -> None:
-        """Light the rows of these entities (the selected event's participants)."""
+    def set_highlighted(self, ids: frozenset[str], types: dict[str, str] | None = None) -> None:
+        """Light the rows of these entities (the selected event's participants).
+
+        ``types`` (entity id → type) spares a lookup per entity.
+        """
         changed = self._highlighted ^ ids
         self._highlighted = ids
+        self._types.update(types or {})
         for eid in changed:
-            idx = self.index_of(eid)
+            idx = self.index_of(eid, self._types.get(eid))
             if idx.isValid():
                 self.dataChanged.emit(
                     idx,
@@ -104,9 +126,9 @@ class EntityTreeModel(QAbstractItemModel):
     def highlighted(self) -> frozenset[str]:
         return self._highlighted
 
-    def index_of(self, entity_id: str) -> QModelIndex:
+    def index_of(self, entity_id: str, entity_type: str | None = None) -> QModelIndex:
         """The row of an entity (column 0), or an invalid index if it is filtered out."""
-        row = self._entity_type(entity_id)
+        row = self._group_of(entity_type) if entity_type else self._entity_type(entity_id)
         if row is None:
             return QModelIndex()
         g = self._groups[row]
@@ -127,16 +149,22 @@ class EntityTreeModel(QAbstractItemModel):
         return v if isinstance(v, str) else None
 
     # --- internals -------------------------------------------------------
-    def _entity_type(self, entity_id: str) -> int | None:
-        row = self._cache.get(entity_id)
-        if row is None:
-            row = query.entity_rows(self._engine, [entity_id]).get(entity_id)
-            if row is None:
-                return None
+    def _group_of(self, entity_type: str) -> int | None:
         for i, g in enumerate(self._groups):
-            if g.type == row.type:
+            if g.type == entity_type:
                 return i
         return None
+
+    def _entity_type(self, entity_id: str) -> int | None:
+        etype = self._types.get(entity_id)
+        if etype is None:
+            row = self._cache.get(entity_id) or query.entity_rows(self._engine, [entity_id]).get(
+                entity_id
+            )
+            if row is None:
+                return None
+            etype = self._types[entity_id] = row.type
+        return self._group_of(etype)
 
     def _reload(self) -> None:
         counts = query.entity_type_counts(self._engine, self._filters, self._text)
@@ -222,53 +250,72 @@ class EntityTreeModel(QAbstractItemModel):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
+    def refresh_colours(self) -> None:
+        """Forget palette-dependent brushes (after a light/dark switch)."""
+        self._brushes.clear()
+        if self._groups:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._groups) - 1, 0))
+
+    def _brush(self, key: str) -> Any:
+        b = self._brushes.get(key)
+        if b is None:
+            colour = theme.highlight_row_colour() if key == "lit" else theme.entity_colour(key)
+            b = self._brushes[key] = QBrush(colour) if key == "lit" else colour
+        return b
+
+    def _font(self, bold: bool, italic: bool) -> QFont:
+        f = self._fonts.get((bold, italic))
+        if f is None:
+            f = self._fonts[(bold, italic)] = QFont()
+            f.setBold(bold)
+            f.setItalic(italic)
+        return f
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Views ask for many roles per cell on every repaint; answer the rest at once.
+        if role not in _ROLES or not index.isValid():
             return None
         col = index.column()
         if index.internalId() == 0:
             g = self._groups[index.row()]
-            if role == Qt.ItemDataRole.DisplayRole:
-                if col == 0:
-                    return f"{TYPE_LABELS.get(g.type, g.type.title())} ({g.count})"
+            if col != 0:
                 return None
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"{TYPE_LABELS.get(g.type, g.type.title())} ({g.count})"
             if role == TYPE_ROLE:
                 return g.type
-            if role == Qt.ItemDataRole.FontRole and col == 0:
-                f = QFont()
-                f.setBold(True)
-                return f
-            if role == Qt.ItemDataRole.DecorationRole and col == 0:
-                return theme.entity_colour(g.type)
-            if role == Qt.ItemDataRole.AccessibleTextRole and col == 0:
+            if role == Qt.ItemDataRole.FontRole:
+                return self._font(True, False)
+            if role == Qt.ItemDataRole.DecorationRole:
+                return self._brush(g.type)
+            if role == Qt.ItemDataRole.AccessibleTextRole:
                 return f"{TYPE_LABELS.get(g.type, g.type)}: {g.count} entities"
             return None
         g = self._groups[int(index.internalId()) - 1]
         row = self._row(g, index.row())
         if row is None:
             return None
-        lit = row.id in self._highlighted
         if role == Qt.ItemDataRole.DisplayRole:
             return (row.name, row.mention_count, row.event_count, row.source_count)[col]
+        lit = row.id in self._highlighted
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._brush("lit") if lit else None
+        if role == Qt.ItemDataRole.FontRole:
+            return self._font(lit, not row.curated) if (lit or not row.curated) else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if col > 0 else None
         if role == ID_ROLE:
             return row.id
         if role == TYPE_ROLE:
             return row.type
         if role == HIGHLIGHT_ROLE:
             return lit
-        if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and lit:
-            return QBrush(theme.highlight_row_colour())
-        if role == Qt.ItemDataRole.FontRole and (lit or not row.curated):
-            f = QFont()
-            f.setBold(lit)
-            f.setItalic(not row.curated)
-            return f
-        if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+        if col != 0:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
             note = "" if row.curated else "\nUncurated: found in the text, not in the gazetteer"
             return f"{row.name} ({row.type}, id {row.id}){note}"
-        if role == Qt.ItemDataRole.AccessibleTextRole and col == 0:
+        if role == Qt.ItemDataRole.AccessibleTextRole:
             lit_note = ", takes part in the selected event" if lit else ""
             return f"{row.name}, {row.type}{lit_note}"
         return None

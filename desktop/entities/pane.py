@@ -163,10 +163,11 @@ class EntityPane(QWidget):
             self.model.set_highlighted(frozenset())
             return
         links = query.event_links(self._engine, current)
-        self.model.set_highlighted(links.entities)
+        types = dict(links.types)
+        self.model.set_highlighted(links.entities, types)
         first = None
         for eid in sorted(links.entities):
-            idx = self.model.index_of(eid)
+            idx = self.model.index_of(eid, types.get(eid))
             if idx.isValid():
                 self.tree.expand(idx.parent())
                 if first is None or (idx.parent().row(), idx.row()) < (

@@ -8,7 +8,9 @@ reader switches to it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, Signal, Slot
+from collections import OrderedDict
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QMouseEvent, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QSizePolicy,
     QSplitter,
+    QStackedWidget,
     QTextEdit,
     QToolButton,
     QVBoxLayout,
@@ -37,8 +40,11 @@ from desktop.selection import SelectionContext
 from desktop.source.model import SectionListModel, SourceListModel, catalogue_entry
 from desktop.source.text import TextDoc
 
-#: Mentions marked at once in one document; beyond this the nearest to the evidence win.
-MAX_MARKED_MENTIONS = 1500
+#: Mentions marked at once; they are looked up in a window of this many characters.
+MAX_MARKED_MENTIONS = 600
+MENTION_WINDOW = 8_000
+#: Documents kept laid out in their own editor.
+MAX_EDITORS = 6
 
 
 class SourcePane(QWidget):
@@ -64,6 +70,8 @@ class SourcePane(QWidget):
         self._marked_evidence: list[tuple[int, int]] = []  # (start, end) in normalized offsets
         self._marked_mentions: list[Span] = []
         self.chooser_menu: QMenu | None = None
+        self._warm_queue: list[str] = []
+        self._warm_budget = 0
 
         self.sources_model = SourceListModel(query.sources(engine), self)
         self.source_combo = QComboBox(self)
@@ -102,18 +110,16 @@ class SourcePane(QWidget):
         self.outline.setUniformItemSizes(True)
         self.outline.setTextElideMode(Qt.TextElideMode.ElideRight)
 
-        self.text = QPlainTextEdit(self)
-        self.text.setObjectName("sourceText")
-        self.text.setAccessibleName("Source text")
-        self.text.setReadOnly(True)
-        self.text.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.text.setCenterOnScroll(False)
-        self.text.viewport().installEventFilter(self)
-        self.text.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+        # One editor per recently shown document: switching documents is then a page flip,
+        # not a relayout of the whole text.
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("sourceTextStack")
+        self._editors: OrderedDict[tuple[str, bool], QPlainTextEdit] = OrderedDict()
+        self.text = self._new_editor()
+        self.stack.addWidget(self.text)
+        self._mention_window = (0, -1)  # normalized range whose mentions are marked
+        self._rehighlight_timer = QTimer(self, singleShot=True, interval=40)
+        self._rehighlight_timer.timeout.connect(self._on_rehighlight_timer_timeout)
 
         self.prev_button = QToolButton(self)
         self.prev_button.setObjectName("previousEvidence")
@@ -150,7 +156,7 @@ class SourcePane(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.setObjectName("sourceSplitter")
         split.addWidget(self.outline)
-        split.addWidget(self.text)
+        split.addWidget(self.stack)
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
         split.setSizes([150, 800])
@@ -169,7 +175,6 @@ class SourcePane(QWidget):
         self.prev_button.clicked.connect(self.previous_evidence)
         self.next_button.clicked.connect(self.next_evidence)
         self.find_edit.returnPressed.connect(self._on_find_edit_return_pressed)
-        self.text.verticalScrollBar().valueChanged.connect(self._on_text_scrolled)
         selection.eventChanged.connect(self._on_selection_event_changed)
         selection.entityChanged.connect(self._on_selection_entity_changed)
         selection.passageChanged.connect(self._on_selection_passage_changed)
@@ -213,12 +218,31 @@ class SourcePane(QWidget):
         """The text view position of a normalized offset in the shown document."""
         return self._doc.to_qt(norm_offset) if self._doc else 0
 
-    def warm(self, limit: int = 8) -> None:
-        """Lay out the first documents ahead of use (called when the app is idle)."""
-        for r in range(min(limit, self.sources_model.rowCount())):
-            info = self.sources_model.info(r)
-            if info is not None:
-                self._document(info.id, self.showing_original)
+    def warm(self, limit: int = MAX_EDITORS, budget_chars: int = 2_000_000) -> None:
+        """Prepare the first documents ahead of use, one per idle turn of the event loop."""
+        todo = [
+            info.id
+            for r in range(min(limit, self.sources_model.rowCount()))
+            if (info := self.sources_model.info(r)) is not None
+        ]
+        self._warm_queue = todo
+        self._warm_budget = budget_chars
+        QTimer.singleShot(0, self._on_warm_timer_timeout)
+
+    @Slot()
+    def _on_warm_timer_timeout(self) -> None:
+        if not self._warm_queue or self._warm_budget <= 0:
+            return
+        sid = self._warm_queue.pop(0)
+        doc = self._document(sid, self.showing_original)
+        self._warm_budget -= doc.length
+        if (sid, self.showing_original) not in self._editors and len(self._editors) < MAX_EDITORS:
+            ed = self._new_editor()
+            self.stack.addWidget(ed)
+            ed.setDocument(doc.document)
+            self._editors[(sid, self.showing_original)] = ed
+            self._editors.move_to_end((sid, self.showing_original), last=False)
+        QTimer.singleShot(0, self._on_warm_timer_timeout)
 
     def refresh_highlights(self) -> None:
         """Re-apply highlights (after a palette change)."""
@@ -250,7 +274,42 @@ class SourcePane(QWidget):
             doc = self._docs[key] = TextDoc(st, original, self.text.font())
         return doc
 
-    def _show_source(self, source_id: str, *, keep_position: bool = False) -> None:
+    def _new_editor(self) -> QPlainTextEdit:
+        ed = QPlainTextEdit(self)
+        ed.setObjectName("sourceText")
+        ed.setAccessibleName("Source text")
+        ed.setReadOnly(True)
+        ed.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        ed.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        ed.viewport().installEventFilter(self)
+        ed.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+        ed.verticalScrollBar().valueChanged.connect(self._on_text_scrolled)
+        return ed
+
+    def _editor_for(self, doc: TextDoc) -> QPlainTextEdit:
+        """The editor showing this document, made (or recycled) on first use."""
+        key = (doc.source_id, doc.original)
+        ed = self._editors.get(key)
+        if ed is not None:
+            self._editors.move_to_end(key)
+            return ed
+        if not self._editors and self.text.document().isEmpty():
+            ed = self.text  # the first, still empty editor
+        elif len(self._editors) >= MAX_EDITORS:
+            _old_key, ed = self._editors.popitem(last=False)
+        else:
+            ed = self._new_editor()
+            self.stack.addWidget(ed)
+        ed.setDocument(doc.document)
+        self._editors[key] = ed
+        return ed
+
+    def _show_source(
+        self, source_id: str, *, keep_position: bool = False, highlight: bool = True
+    ) -> None:
         if self._doc is not None and (self._doc.source_id, self._doc.original) == (
             source_id,
             self.showing_original,
@@ -262,7 +321,10 @@ class SourcePane(QWidget):
         doc = self._document(source_id, self.showing_original)
         new_source = self._doc is None or self._doc.source_id != source_id
         self._doc = doc
-        self.text.setDocument(doc.document)
+        self._mention_window = (0, -1)
+        self.text.setExtraSelections([])
+        self.text = self._editor_for(doc)
+        self.stack.setCurrentWidget(self.text)
         if new_source:
             row = self.sources_model.row_of(source_id)
             self._syncing = True
@@ -280,12 +342,18 @@ class SourcePane(QWidget):
                 self._selection.set_source(source_id)
             finally:
                 self._syncing = False
-        self._apply_highlights()
+        if highlight:
+            self._apply_highlights(anchor)
         if anchor is not None:
             self._scroll_to(anchor, top=True)
 
     # --- highlights -----------------------------------------------------------------
-    def _apply_highlights(self) -> None:
+    def _apply_highlights(self, center: int | None = None) -> None:
+        """Mark the selected event's evidence and its (and the selected entity's) mentions.
+
+        ``center`` is the normalized offset the view is about to show (default: the top
+        of what it shows now).
+        """
         doc = self._doc
         if doc is None:
             return
@@ -306,10 +374,14 @@ class SourcePane(QWidget):
         wanted = set(self._event_entities)
         if self._selection.entity is not None:
             wanted.add(self._selection.entity)
-        mentions = query.entity_mentions(self._engine, wanted, sid) if wanted else []
-        if len(mentions) > MAX_MARKED_MENTIONS:
-            focus = current.start if current is not None and current.source_id == sid else 0
-            mentions = sorted(mentions, key=lambda m: abs(m.start - focus))[:MAX_MARKED_MENTIONS]
+        # Mentions are marked in a window around what is on screen (re-marked on scroll),
+        # so a document with thousands of them costs no more than one with ten.
+        if center is None:
+            center = self._top_offset()
+        lo, hi = max(0, center - MENTION_WINDOW // 3), center + MENTION_WINDOW
+        self._mention_window = (lo, hi)
+        mentions = query.entity_mentions(self._engine, wanted, sid, lo, hi) if wanted else []
+        mentions = mentions[:MAX_MARKED_MENTIONS]
         self._marked_mentions = mentions
         colours: dict[str, QColor] = {}
         for m in mentions:
@@ -360,10 +432,8 @@ class SourcePane(QWidget):
             return
         self._nav = i % len(self._evidence)
         span = self._evidence[self._nav]
-        if self.source_id != span.source_id:
-            self._show_source(span.source_id)
-        else:
-            self._apply_highlights()
+        self._show_source(span.source_id, highlight=False)
+        self._apply_highlights(span.start)
         self._scroll_to(span.start)
         self._update_nav()
         self._syncing = True
@@ -407,10 +477,8 @@ class SourcePane(QWidget):
         here = [i for i, s in enumerate(self._evidence) if s.source_id == self.source_id]
         self._nav = here[0] if here else 0
         span = self._evidence[self._nav]
-        if self.source_id != span.source_id:
-            self._show_source(span.source_id)
-        else:
-            self._apply_highlights()
+        self._show_source(span.source_id, highlight=False)
+        self._apply_highlights(span.start)
         self._scroll_to(span.start)
         self._update_nav()
 
@@ -419,16 +487,13 @@ class SourcePane(QWidget):
         if self._syncing:
             return
         if current is not None and self._selection.event is None:
-            here = query.entity_mentions(self._engine, [current], self.source_id or "")
-            if not here:
-                found = query.entity_mention_sources(self._engine, current)
-                if found:
-                    self._show_source(found[0][0])
-                    self._scroll_to(found[0][1])
-                    return
-            else:
-                self._apply_highlights()
-                self._scroll_to(here[0].start)
+            found = dict(query.entity_mention_sources(self._engine, current))
+            if found:
+                # Stay in this document if it mentions the entity, else go to the first that does.
+                sid = self.source_id if self.source_id in found else next(iter(found))
+                self._show_source(sid, highlight=False)
+                self._apply_highlights(found[sid])
+                self._scroll_to(found[sid])
                 return
         self._apply_highlights()
 
@@ -444,8 +509,8 @@ class SourcePane(QWidget):
             if span.passage_id == current:
                 self._nav = i
                 break
-        self._show_source(sid)
-        self._apply_highlights()
+        self._show_source(sid, highlight=False)
+        self._apply_highlights(start)
         self._scroll_to(start)
         self._update_nav()
 
@@ -465,8 +530,9 @@ class SourcePane(QWidget):
             return
         info = self.sources_model.info(row)
         if info is not None:
-            self._show_source(info.id)
+            self._show_source(info.id, highlight=False)
             self.text.verticalScrollBar().setValue(0)
+            self._apply_highlights(0)
 
     @Slot(bool)
     def _on_original_button_toggled(self, _on: bool) -> None:
@@ -481,10 +547,23 @@ class SourcePane(QWidget):
 
     @Slot(int)
     def _on_text_scrolled(self, _value: int) -> None:
-        if self._doc is None:
+        if self._doc is None or self.sender() is not self.text.verticalScrollBar():
             return
-        pos = self.text.cursorForPosition(QPoint(4, 4)).position()
-        self.outline_model.set_current(self.outline_model.row_at(self._doc.from_qt(pos)))
+        top = self._top_offset()
+        self.outline_model.set_current(self.outline_model.row_at(top))
+        lo, hi = self._mention_window
+        if not lo <= top <= hi - MENTION_WINDOW // 3:
+            self._rehighlight_timer.start()
+
+    @Slot()
+    def _on_rehighlight_timer_timeout(self) -> None:
+        self._apply_highlights()
+
+    def _top_offset(self) -> int:
+        """The normalized offset at the top-left of the text view."""
+        if self._doc is None:
+            return 0
+        return self._doc.from_qt(self.text.cursorForPosition(QPoint(4, 4)).position())
 
     @Slot()
     def _on_find_edit_return_pressed(self) -> None:
@@ -504,7 +583,9 @@ class SourcePane(QWidget):
     # --- clicks in the text -----------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
-            watched is self.text.viewport()
+            event.type() == QEvent.Type.MouseButtonRelease
+            and getattr(self, "text", None) is not None
+            and watched is self.text.viewport()
             and event.type() == QEvent.Type.MouseButtonRelease
             and isinstance(event, QMouseEvent)
             and event.button() == Qt.MouseButton.LeftButton

@@ -8,6 +8,7 @@ Qt positions count UTF-16 units, so characters outside the BMP shift them.
 from __future__ import annotations
 
 import bisect
+import re
 
 from PySide6.QtGui import QFont, QTextDocument, QTextOption
 from PySide6.QtWidgets import QPlainTextDocumentLayout
@@ -19,7 +20,8 @@ class Positions:
     """Python string offsets ↔ Qt document positions (identity for BMP-only text)."""
 
     def __init__(self, text: str) -> None:
-        if not text or max(text) <= "\uffff":
+        # Fast paths in C: ASCII, or UTF-16 the same length as the str (BMP only).
+        if text.isascii() or len(text.encode("utf-16-le")) == 2 * len(text):
             self._astral: list[int] = []
             self._astral_qt: list[int] = []
         else:
@@ -31,6 +33,43 @@ class Positions:
 
     def from_qt(self, pos: int) -> int:
         return pos - bisect.bisect_right(self._astral_qt, pos - 1) if self._astral else pos
+
+
+#: Paragraphs longer than this are shown in pieces (see :func:`display_text`).
+LONG_PARAGRAPH = 20_000
+_SENTENCE_GAP = re.compile(r"(?<=[.!?]) (?=\S)")
+
+
+def display_text(text: str) -> str:
+    """The text as the view shows it: same length, same offsets, plain.
+
+    A lone CR would be a line break of a different length in Qt, so it becomes a
+    space. A paragraph of tens of thousands of characters (generated or badly
+    converted documents) would be laid out as one block on every cursor move,
+    so every ~2,000 characters one sentence-ending space becomes a line break.
+    Both keep every offset where it was.
+    """
+    text = text.replace("\r", " ")
+    if len(text) <= LONG_PARAGRAPH or all(len(p) <= LONG_PARAGRAPH for p in text.split("\n")):
+        return text
+    pieces: list[str] = []
+    done = 0  # text[:done] is in pieces
+    last_break = 0
+    for m in _SENTENCE_GAP.finditer(text):
+        i = m.start()
+        if i - last_break < 2_000:
+            continue
+        nl = text.rfind("\n", last_break, i)
+        if nl >= 0:
+            last_break = nl
+            if i - last_break < 2_000:
+                continue
+        pieces.append(text[done:i])
+        pieces.append("\n")
+        done = i + 1
+        last_break = i
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 class TextDoc:
@@ -50,9 +89,8 @@ class TextDoc:
         opt.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.document.setDefaultTextOption(opt)
         self.document.setDocumentMargin(12)
-        # setPlainText never interprets markup; a lone CR would be a line break of a
-        # different length in Qt, so it becomes a space (same offsets).
-        self.document.setPlainText(text.replace("\r", " "))
+        # setPlainText never interprets markup.
+        self.document.setPlainText(display_text(text))
         self.document.setModified(False)
         self.document.setUndoRedoEnabled(False)
 
