@@ -21,6 +21,7 @@ from typing import Any
 import ahocorasick
 import yaml
 
+from db.entities.gazetteer import SAFE_LOADER
 from db.resources import resource_path
 
 _WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*"
@@ -298,7 +299,7 @@ def parse_stoplist(data: Any) -> StopList:
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str, mtime: float) -> StopList:
     with open(path, encoding="utf-8") as fh:
-        return parse_stoplist(yaml.safe_load(fh))
+        return parse_stoplist(yaml.load(fh, Loader=SAFE_LOADER))
 
 
 def load_stoplist(path: Path | None = None) -> StopList:
@@ -363,6 +364,8 @@ def find_unknown(
     stopped = stop.phrase_mask(text)
     for p_start, p_end in passages:
         for m in _SEQUENCE.finditer(text, p_start, p_end):
+            if covered.find(0, m.start(), m.end()) < 0:
+                continue  # all of it is a mention already (most sequences)
             cand = _candidate(text, p_start, m.start(), m.group(), covered, stopped, vocab, stop)
             if cand is not None:
                 out.append(cand)

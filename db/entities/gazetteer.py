@@ -12,6 +12,9 @@ import yaml
 from db.models import ENTITY_TYPES
 from db.resources import resource_path
 
+#: libyaml's loader when PyYAML has it (the gazetteer parses ten times faster).
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class GazetteerError(ValueError):
     """The gazetteer file is malformed; the message names the entry."""
@@ -136,7 +139,7 @@ def gazetteer_path() -> Path:
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str, mtime: float) -> Gazetteer:
     with open(path, encoding="utf-8") as fh:
-        return parse_gazetteer(yaml.safe_load(fh))
+        return parse_gazetteer(yaml.load(fh, Loader=SAFE_LOADER))
 
 
 def load_gazetteer(path: Path | None = None) -> Gazetteer:

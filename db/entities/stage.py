@@ -8,18 +8,19 @@ Mention and Fact rows, and leaves the mentions in ``ctx.data["entities"]``
 from __future__ import annotations
 
 import re
+import time
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 
 from db.entities.discover import find_unknown, load_stoplist, lowercase_vocabulary
 from db.entities.gazetteer import Gazetteer, load_gazetteer
 from db.entities.infobox import infobox_facts
 from db.entities.recognize import Recognizer
-from db.models import Alias, Entity, Fact, Mention
+from db.models import Alias, Base, Entity, Fact, Mention
 
 if TYPE_CHECKING:
     from db.build import BuildContext, PassageRow
@@ -45,6 +46,14 @@ class EntityResult:
     recognizer: Recognizer
     types: dict[str, str]  # entity id → type, curated and discovered
     mentions: dict[str, list[MentionRecord]] = field(default_factory=dict)  # per source, in order
+
+
+def _table(model: type[Base]) -> Table:
+    """The model's table: a Core insert skips the ORM's per-row work (twice as fast
+    for the hundreds of thousands of mentions of a large corpus)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def _slug(name: str) -> str:
@@ -86,6 +95,7 @@ def recognize_document(
 
 
 def run(ctx: BuildContext) -> None:
+    started = time.perf_counter()
     gazetteer: Gazetteer = load_gazetteer()
     recognizer = Recognizer(gazetteer)
     stop = load_stoplist()
@@ -154,18 +164,18 @@ def run(ctx: BuildContext) -> None:
         row["mention_count"] = mention_count.get(row["id"], 0)
         row["source_count"] = len(sources.get(row["id"], ()))
         row["event_count"] = 0
-    ctx.session.execute(insert(Entity), entity_rows)
+    ctx.session.execute(insert(_table(Entity)), entity_rows)
 
     alias_rows = [
         {"entity_id": e.id, "text": text, "ambiguous": text in e.ambiguous}
         for e in gazetteer.entities
         for text in dict.fromkeys(e.all_spellings())
     ]
-    ctx.session.execute(insert(Alias), alias_rows)
+    ctx.session.execute(insert(_table(Alias)), alias_rows)
 
     if mentions:
         ctx.session.execute(
-            insert(Mention),
+            insert(_table(Mention)),
             [
                 {
                     "entity_id": m.entity_id,
@@ -195,10 +205,11 @@ def run(ctx: BuildContext) -> None:
         for f in infobox_facts(doc.infobox, recognizer)
     ]
     if fact_rows:
-        ctx.session.execute(insert(Fact), fact_rows)
+        ctx.session.execute(insert(_table(Fact)), fact_rows)
 
     ctx.data["entities"] = result
     ctx.log(
         f"entities: {len(gazetteer.entities)} curated, {len(new_entities)} discovered, "
-        f"{len(mentions)} mentions, {len(fact_rows)} infobox facts"
+        f"{len(mentions)} mentions, {len(fact_rows)} infobox facts "
+        f"({time.perf_counter() - started:.2f} s)"
     )
