@@ -65,6 +65,7 @@ __all__ = [
     "search",
     "search_all",
     "tokenize",
+    "warm",
 ]
 
 KINDS = ("entity", "event", "passage")
@@ -848,6 +849,15 @@ class _Scorer:
     def score(self, folded: str) -> float:
         found, whole_words = self.counts(folded)
         return 3.0 * found + 1.0 * whole_words
+
+
+def warm(engine: Engine) -> None:
+    """Read what every search needs once per database (table list, sources, entities), so
+    the first keystroke is as quick as the others."""
+    with engine.connect() as con:
+        info = _info(engine, con)
+        if "entity" in info.tables:
+            _entity_by_id(info, con)
 
 
 def search_all(

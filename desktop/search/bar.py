@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from db.filters import Filters
-from db.search import Hit, SearchResult, search_all
+from db.search import Hit, SearchResult, search_all, warm
 from desktop.search.delegate import HitDelegate
 from desktop.search.model import SearchResultsModel
 from desktop.selection import SelectionContext
@@ -145,6 +145,9 @@ class SearchBar(QWidget):
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._on_app_focus_changed)
 
+        # Once the window is up, read what searching needs, so the first keystroke is quick.
+        QTimer.singleShot(0, self, self._on_idle_warm)
+
         for keys in (QKeySequence("Ctrl+K"), QKeySequence(QKeySequence.StandardKey.Find)):
             shortcut = QShortcut(keys, self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -159,6 +162,7 @@ class SearchBar(QWidget):
         """Search another database (e.g. after opening one)."""
         self._engine = engine
         self._last = None
+        warm(engine)
         self.search_now()
 
     @Slot()
@@ -254,6 +258,10 @@ class SearchBar(QWidget):
                 self.popup.hide()
                 return True
         return super().eventFilter(watched, event)
+
+    @Slot()
+    def _on_idle_warm(self) -> None:
+        warm(self._engine)
 
     @Slot(str)
     def _on_line_edit_text_changed(self, _text: str) -> None:
