@@ -385,3 +385,27 @@ def test_hover_tooltip_gives_title_date_as_written_and_sources(pane, tl_engine) 
             select(Event.title, Event.date_text).where(Event.id == event_id)
         ).one()
     assert title in tip and date_text in tip and "Synthetic source" in tip
+
+
+def test_pinch_zooms_around_the_fingers(pane) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QNativeGestureEvent, QPointingDevice
+
+    canvas = pane.canvas
+    pane.set_visible_range(D(date(1915, 1, 1)), D(date(1925, 1, 1)))
+    x = canvas.content_left + 400.0
+    day_under = canvas.day_at(x)
+    length = canvas.viewport.length
+    pos = QPointF(x, 200)
+    event = QNativeGestureEvent(
+        Qt.NativeGestureType.ZoomNativeGesture,
+        QPointingDevice.primaryPointingDevice(),
+        2,
+        pos,
+        pos,
+        canvas.mapToGlobal(pos),
+        0.5,
+        QPointF(0, 0),
+    )
+    QApplication.sendEvent(canvas, event)
+    assert canvas.viewport.length == pytest.approx(length / 1.5)
+    assert canvas.day_at(x) == pytest.approx(day_under, abs=0.5)

@@ -401,8 +401,8 @@ class TimelineCanvas(QWidget):
                 continue
             lx = max(x + 4, left + 4)
             lx = min(lx, nxt - w - 8)
-            if lx + w < left + 4 or lx > right:
-                continue
+            if lx < left + 4 or lx > right:
+                continue  # pushed off by the next one: a clipped year or month reads wrong
             p.setPen(st.text)
             p.save()
             p.setClipRect(QRectF(left, 0, right - left, AXIS_H))
@@ -411,12 +411,6 @@ class TimelineCanvas(QWidget):
             if left <= x <= right:
                 p.setPen(st.grid_major)
                 p.drawLine(QPointF(x, 2), QPointF(x, AXIS_H))
-        if self.julian:
-            x = self.x_of(NEW_STYLE_START)
-            if left <= x <= right:
-                p.setFont(self._small)
-                p.setPen(st.mid_text)
-                p.drawText(QPointF(x + 3, 26), "N.S. →")
         # The corner above the lane headers says which calendar the axis uses.
         p.fillRect(QRectF(0, 0, HEADER_W, AXIS_H), st.header)
         p.setFont(self._small)
