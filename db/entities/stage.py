@@ -3,6 +3,12 @@
 Runs after time expressions and before events. It writes Entity, Alias,
 Mention and Fact rows, and leaves the mentions in ``ctx.data["entities"]``
 (an :class:`EntityResult`) for the events stage.
+
+The gazetteer is general knowledge, so it applies to every build, including
+user documents (``ctx.curated`` false). In every build, capitalised names it
+does not know become entities of a guessed type with ``curated`` false: on
+user documents so that nothing named is invisible, on the bundled corpus so
+that ``entities --unknown`` can list them for curators.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import time
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Table, insert
 
@@ -27,8 +33,9 @@ if TYPE_CHECKING:
     from db.ingest import ParsedDocument
 
 
-@dataclass(frozen=True)
-class MentionRecord:
+class MentionRecord(NamedTuple):
+    """One mention as stored (a named tuple: a large corpus has millions)."""
+
     entity_id: str
     source_id: str
     passage_id: int
