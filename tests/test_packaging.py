@@ -439,3 +439,43 @@ def test_spec_names_the_app_from_the_project(spec_run: dict[str, Any]) -> None:
     assert info.display_name in exe_names
     if sys.platform == "darwin":
         assert spec_run["BUNDLE"].calls[0].kwargs["version"] == info.version
+
+
+# --------------------------------------------------------------------------- build script
+
+
+@pytest.fixture(scope="module")
+def build_script() -> ModuleType:
+    return _load("build")
+
+
+def test_build_script_expects_the_self_test_line_and_tolerates_only_known_noise(
+    build_script: ModuleType,
+) -> None:
+    from desktop import selftest
+
+    assert "self-test ok: " in Path(selftest.__file__).read_text(encoding="utf-8")
+    assert build_script.SELF_TEST_LINE.match("self-test ok: event x selected in 1.0 ms")
+    assert not build_script.SELF_TEST_LINE.match("self-test FAILED: no events")
+    noise = "This plugin does not support propagateSizeHints()\n\n"
+    assert build_script._unexpected_stderr(noise) == []
+    warning = 'qt.qpa.plugin: Could not load the Qt platform plugin "xcb"'
+    assert build_script._unexpected_stderr(noise + warning) == [warning]
+
+
+def test_build_script_layout_matches_the_spec(
+    build_script: ModuleType, spec_run: dict[str, Any]
+) -> None:
+    info = appinfo.load(ROOT)
+    where = build_script.layout(info)
+    exe_names = {e.kwargs["name"] for e in spec_run["EXE"].calls}
+    assert where.cli.name.removesuffix(".exe") in exe_names
+    assert where.app.parent == ROOT / "dist"
+
+
+def test_table_counts_and_disk_usage(build_script: ModuleType, built_db: Path) -> None:
+    counts = build_script.table_counts(built_db)
+    assert counts["source"] == 5 and counts["passage"] > 0
+    assert build_script._summary(counts).startswith("5 source, ")
+    on_disk, apparent = build_script.disk_usage(built_db.parent)
+    assert apparent >= built_db.stat().st_size and on_disk > 0
