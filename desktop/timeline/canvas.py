@@ -606,6 +606,7 @@ class TimelineCanvas(QWidget):
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
             p.setPen(pen)
             p.drawPoints(centres)
+        labels.sort(key=lambda label: label[3])  # the selected event's title last, on top
         for rect, text, color, bold, inside in labels:
             fm = self._fm_bold if bold else self._fm
             if bold and not inside:
