@@ -206,6 +206,30 @@ def test_no_match_inside_a_longer_word_or_in_lower_case(recognizer: Recognizer, 
     assert found(recognizer, text) == []
 
 
+def test_ascii_stripped_spellings_resolve_like_document_002(recognizer: Recognizer) -> None:
+    # Document 002 lost every non-ASCII character: "Kazm Karabekir" for "Kazım".
+    assert found(recognizer, "Kazm Karabekir and Muzaffer Kl left.") == [
+        ("Kazm Karabekir", "kazim-karabekir"),
+        ("Muzaffer Kl", "muzaffer-kilic"),
+    ]
+    assert found(recognizer, "The Muzaffer Kilic group.") == [("Muzaffer Kilic", "muzaffer-kilic")]
+
+
+def test_fast_scan_chooses_exactly_as_the_exhaustive_one(
+    recognizer: Recognizer, parsed_corpus: dict[str, Any]
+) -> None:
+    """The automaton's leftmost-longest scan plus the window fallback must choose what
+    scoring every boundary-valid match would."""
+    texts = [doc.normalized for doc in parsed_corpus.values()]
+    texts += [
+        "anti-Soviet Russia and anti-Soviet Russian troops near Baku.",
+        "Armeniansto Bakunin met Soviet Russians; pro-Baku Commune men.",
+        "XBaku Commune, Andraniks and Dros men, Nakhichevan’s status.",
+    ]
+    for text in texts:
+        assert recognizer.spans(text) == recognizer._spans_exact(text)
+
+
 def test_adjectives_are_actors_only_before_an_actor_noun(recognizer: Recognizer) -> None:
     def flags(text: str) -> list[tuple[str, str, bool]]:
         return [(text[f.start : f.end], f.entity_id, f.participant) for f in recognizer.find(text)]
