@@ -27,6 +27,9 @@ PRECISION_RANK = {"day": 0, "part_of_month": 1, "month": 2, "season": 3, "year":
 SAME_DAY_THRESHOLD = 0.34
 COARSE_THRESHOLD = 0.5
 CROSS_KIND_THRESHOLD = 0.6
+#: Day-precise accounts this many days apart may still tell one happening, if similar enough.
+NEAR_DAYS = 2
+NEAR_THRESHOLD = 0.7
 #: Kinds rare enough that two same-day accounts of one are probably one happening.
 RARE_KINDS = frozenset({"treaty", "ceasefire", "invasion", "massacre", "proclamation", "uprising"})
 
@@ -65,6 +68,12 @@ class Merger:
             df.update(c.tokens)
         n = max(1, len(candidates))
         self.idf = {t: math.log((n + 1) / (k + 0.5)) for t, k in df.items()}
+        # Shared participants count by how telling they are: two accounts naming
+        # Khaibalikend are likely the same happening, two naming Armenia are not.
+        edf: Counter[str] = Counter()
+        for c in candidates:
+            edf.update({e for e, _ in c.participants})
+        self.entity_bonus = {e: (0.15 if k <= max(3, n // 10) else 0.05) for e, k in edf.items()}
         self.clusters: list[Cluster] = []
         self._by_month: dict[int, list[int]] = defaultdict(list)
 
@@ -90,7 +99,8 @@ class Merger:
         if ents is None:
             ents = {e for e, _ in c.participants}
         common = ents & k.entities
-        return base + 0.15 * len(common)
+        bonus = self.entity_bonus
+        return base + sum(bonus.get(e, 0.15) for e in common)
 
     def add_cluster(self, k: Cluster) -> int:
         idx = len(self.clusters)
@@ -128,7 +138,8 @@ class Merger:
         c_ents = {e for e, _ in c.participants}
         seen: set[int] = set()
         best, best_score = -1, 0.0
-        for mo in _months(d.earliest, d.latest):
+        slack = NEAR_DAYS if fine == 0 else 0
+        for mo in _months(d.earliest - slack, d.latest + slack):
             for idx in self._by_month.get(mo, ()):
                 if idx in seen:
                     continue
@@ -136,10 +147,27 @@ class Merger:
                 k = self.clusters[idx]
                 if k.locked or c.passage_id in k.passages:
                     continue
-                if d.latest < k.earliest or k.latest < d.earliest:
-                    continue
                 kfine = PRECISION_RANK.get(k.precision, 4)
+                near = False
+                if d.latest < k.earliest or k.latest < d.earliest:
+                    # Accounts that date one happening a day or two apart ("proclaimed on
+                    # 28 July" / "the next day ... was proclaimed") still merge when they
+                    # agree strongly otherwise; the disagreement is kept as a conflict.
+                    gap = max(k.earliest - d.latest, d.earliest - k.latest)
+                    # One document dating two similar clauses apart tells two happenings
+                    # (the Red Army entering Yerevan on 4 December, the Cheka on the 6th).
+                    if not (
+                        slack
+                        and kfine == 0
+                        and gap <= NEAR_DAYS
+                        and c.kind in k.kinds
+                        and all(m.source_id != c.source_id for m in k.members)
+                    ):
+                        continue
+                    near = True
                 score = self.similarity(c, k, c_weight, c_ents)
+                if near and score < NEAR_THRESHOLD:
+                    continue
                 both_fine = fine <= 1 and kfine <= 1
                 same_day = both_fine and d.earliest == k.earliest and d.latest == k.latest
                 # Accounts may name one happening differently (an arrival told as a
@@ -151,8 +179,8 @@ class Merger:
                     and not (same_day and score >= CROSS_KIND_THRESHOLD)
                 ):
                     continue
-                if same_day and c.kind in RARE_KINDS and c.kind in kinds:
-                    score += 0.15
+                if c.kind in kinds and c.kind != "other":
+                    score += 0.15 if same_day and c.kind in RARE_KINDS else 0.05
                 threshold = SAME_DAY_THRESHOLD if both_fine else COARSE_THRESHOLD
                 if not both_fine and k.members and c.kind != k.members[0].kind:
                     threshold += 0.15
