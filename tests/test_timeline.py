@@ -134,7 +134,7 @@ def test_drag_pans_and_the_overview_window_follows(pane, qtbot) -> None:  # type
     new_start, new_end = pane.visible_range()
     assert new_end - new_start == pytest.approx(end - start)
     assert new_start == pytest.approx(start - 200 * days_per_px, rel=0, abs=days_per_px * 2)
-    assert pane.overview.window == pytest.approx((new_start, new_end))
+    assert pane.overview.view_window == pytest.approx((new_start, new_end))
 
 
 def test_flick_keeps_gliding_after_release(pane, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -409,3 +409,20 @@ def test_pinch_zooms_around_the_fingers(pane) -> None:  # type: ignore[no-untype
     QApplication.sendEvent(canvas, event)
     assert canvas.viewport.length == pytest.approx(length / 1.5)
     assert canvas.day_at(x) == pytest.approx(day_under, abs=0.5)
+
+
+def test_tooltips_name_phases_and_lanes(pane, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    canvas = pane.canvas
+    ph = pane.data.phases[0]
+    pane.set_visible_range(ph.earliest - 30, ph.latest + 30)
+    canvas.repaint()
+    row = next(r for p, r, _h in canvas.phase_layout.placed if p.id == ph.id)
+    pos = QPoint(int(canvas.x_of((ph.earliest + ph.latest) / 2)), int(36 + row * 15 + 7))
+    QApplication.sendEvent(canvas, QHelpEvent(QEvent.Type.ToolTip, pos, canvas.mapToGlobal(pos)))
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert ph.title in QToolTip.text()
+    top, _h = canvas.lane_geometry()[0]
+    assert "Battle" in (canvas._tooltip_at(QPointF(40, top + 5)) or "")

@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         pane.grab().save(str(args.shot))
         return 0
     pane.show()
-    return app.exec()  # type: ignore[attr-defined,no-any-return]
+    return int(app.exec())  # type: ignore[attr-defined,unused-ignore]
 
 
 if __name__ == "__main__":

@@ -26,9 +26,11 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QHelpEvent,
     QImage,
     QKeyEvent,
     QMouseEvent,
+    QNativeGestureEvent,
     QPainter,
     QPaintEvent,
     QPen,
@@ -37,7 +39,7 @@ from PySide6.QtGui import (
     QTransform,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QPinchGesture, QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QGestureEvent, QPinchGesture, QSizePolicy, QToolTip, QWidget
 
 from db.timeline_query import EventMark
 from desktop.timeline.axis import Axis, compute_axis
@@ -809,53 +811,53 @@ class TimelineCanvas(QWidget):
             super().keyPressEvent(event)
 
     def event(self, event: QEvent) -> bool:
-        etype = event.type()
-        if etype == QEvent.Type.Gesture:
-            pinch = event.gesture(Qt.GestureType.PinchGesture)  # type: ignore[attr-defined]
+        if isinstance(event, QGestureEvent):
+            pinch = event.gesture(Qt.GestureType.PinchGesture)
             if isinstance(pinch, QPinchGesture):
-                flags = pinch.changeFlags()
-                if flags & QPinchGesture.ChangeFlag.ScaleFactorChanged:
+                if pinch.changeFlags() & QPinchGesture.ChangeFlag.ScaleFactorChanged:
                     centre = self.mapFromGlobal(pinch.centerPoint().toPoint())
                     self.zoom(pinch.scaleFactor(), float(centre.x()))
                 event.accept()
                 return True
         if (
-            etype == QEvent.Type.NativeGesture
-            and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture  # type: ignore[attr-defined]
+            isinstance(event, QNativeGestureEvent)
+            and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture
         ):
-            self.zoom(1.0 + event.value(), event.position().x())  # type: ignore[attr-defined]
+            # Trackpad pinch (macOS): value is the change of scale since the last event.
+            self.zoom(1.0 + event.value(), event.position().x())
             return True
-        if etype == QEvent.Type.ToolTip:
-            pos = QPointF(event.pos())  # type: ignore[attr-defined]
-            hit = self.hit_at(pos)
-            if hit is None and AXIS_H <= pos.y() < self.lanes_top and pos.x() >= HEADER_W:
-                row = int((pos.y() - AXIS_H) // PHASE_ROW_H)
-                day = self.day_at(pos.x())
-                for ph, r, _hue in self.phase_layout.placed:
-                    if r == row and ph.earliest <= day < ph.latest + 1:
-                        dates = f"{format_day(ph.earliest, self.julian)} – {format_day(ph.latest, self.julian)}"
-                        QToolTip.showText(
-                            event.globalPos(), f"<b>{_esc(ph.title)}</b><br>{dates}", self
-                        )  # type: ignore[attr-defined]
-                        return True
-            if hit is None and pos.x() < HEADER_W:
-                lane = next((i for r, i in self._headers if r.contains(pos)), None)
-                if lane is not None:
-                    info = self.data.density.lanes[lane]
-                    tip = f"<b>{_esc(info.label)}</b> — {info.count:,} events"
-                    if info.tooltip:
-                        tip += f"<br>{_esc(info.tooltip)}"
-                    QToolTip.showText(
-                        event.globalPos(), tip + "<br><i>click to collapse or expand</i>", self
-                    )  # type: ignore[attr-defined]
-                    return True
-            if hit is None:
+        if isinstance(event, QHelpEvent) and event.type() == QEvent.Type.ToolTip:
+            tip = self._tooltip_at(QPointF(event.pos()))
+            if tip is None:
                 QToolTip.hideText()
                 event.ignore()
-                return True
-            QToolTip.showText(event.globalPos(), self._tooltip(hit), self)  # type: ignore[attr-defined]
+            else:
+                QToolTip.showText(event.globalPos(), tip, self)
             return True
         return super().event(event)
+
+    def _tooltip_at(self, pos: QPointF) -> str | None:
+        """Tooltip text for an event mark, a cluster, a phase or a lane header."""
+        hit = self.hit_at(pos)
+        if hit is not None:
+            return self._tooltip(hit)
+        if AXIS_H <= pos.y() < self.lanes_top and pos.x() >= HEADER_W:
+            row = int((pos.y() - AXIS_H) // PHASE_ROW_H)
+            day = self.day_at(pos.x())
+            for ph, r, _hue in self.phase_layout.placed:
+                if r == row and ph.earliest <= day < ph.latest + 1:
+                    a = format_day(ph.earliest, self.julian)
+                    b = format_day(ph.latest, self.julian)
+                    return f"<b>{_esc(ph.title)}</b><br>{a} – {b}"
+        if pos.x() < HEADER_W:
+            lane = next((i for r, i in self._headers if r.contains(pos)), None)
+            if lane is not None:
+                info = self.data.density.lanes[lane]
+                tip = f"<b>{_esc(info.label)}</b> — {info.count:,} events"
+                if info.tooltip:
+                    tip += f"<br>{_esc(info.tooltip)}"
+                return tip + "<br><i>click to collapse or expand</i>"
+        return None
 
     def _tooltip(self, hit: _Hit) -> str:
         if hit.event_id is None:

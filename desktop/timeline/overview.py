@@ -32,12 +32,12 @@ class OverviewStrip(QWidget):
         lo, hi = data.core_span()
         pad = max(15.0, (hi - lo) * 0.04)
         self.lo, self.hi = lo - pad, hi + 1 + pad
-        self.window = (self.lo, self.hi)
+        self.view_window = (self.lo, self.hi)
         self.date_filter: tuple[int | None, int | None] = (None, None)
         self._bins: tuple[tuple[int, int], list[int], list[int] | None] | None = None
         self._drag: str | None = None  # "move" | "range"
         self._press_x = 0.0
-        self._press_window = self.window
+        self._press_window = self.view_window
         self._range_x: tuple[float, float] | None = None
         self._style: TimelineStyle | None = None
         self._pixmap: tuple[object, QPixmap] | None = None
@@ -61,7 +61,7 @@ class OverviewStrip(QWidget):
         return self.lo + (x - self.left_margin) * (self.hi - self.lo) / self._w
 
     def set_window(self, start: float, end: float) -> None:
-        self.window = (start, end)
+        self.view_window = (start, end)
         self.update()
 
     def set_bounds(self, lo: float, hi: float) -> None:
@@ -74,8 +74,8 @@ class OverviewStrip(QWidget):
         self.update()
 
     def window_rect(self) -> QRectF:
-        x0 = self.x_of(self.window[0])
-        x1 = self.x_of(self.window[1])
+        x0 = self.x_of(self.view_window[0])
+        x1 = self.x_of(self.view_window[1])
         if x1 - x0 < 6:
             c = (x0 + x1) / 2
             x0, x1 = c - 3, c + 3
@@ -179,7 +179,7 @@ class OverviewStrip(QWidget):
         if x < self.left_margin:
             return None
         self._press_x = x
-        self._press_window = self.window
+        self._press_window = self.view_window
         shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         win = self.window_rect()
         # A window covering nearly everything cannot usefully be moved: pick a range instead.
@@ -217,7 +217,7 @@ class OverviewStrip(QWidget):
                 self.rangeChosen.emit(self.day_at(a), self.day_at(b), shift)
             else:
                 # A click: centre the window there.
-                length = self.window[1] - self.window[0]
+                length = self.view_window[1] - self.view_window[0]
                 c = self.day_at(x)
                 self.windowMoved.emit(c - length / 2, c + length / 2)
         self._drag = None
