@@ -121,6 +121,7 @@ for _v, _b in _BASE.items():
     _PRESENT[_v] = (_sg, _b)
 
 _LEAD_WORDS = [
+    "to",
     "on",
     "in",
     "at",
@@ -191,9 +192,9 @@ _LEAD = re.compile(r"^(?:" + "|".join(_LEAD_WORDS) + r")\b", re.IGNORECASE)
 _EMPTY_LEAD = re.compile(
     r"^(?:(?:and|but|then|while|so|also|on|in|at|by|from|of|the|night|morning|evening|afternoon|"
     r"dawn|midnight|between|until|till|since|during|around|about|early|late|mid|beginning|end|"
-    r"middle|same|day|that|this|after|before|as|of|a|an|later|earlier|following|next|"
+    r"middle|same|day|that|this|after|before|of|a|an|later|earlier|following|next|"
     r"however|meanwhile|finally|subsequently|consequently|eventually|only|just|where|when|who|"
-    r"which|whereas|onward|onwards|time|were|was|reality|is as follows|as follows|to)\b[\s,.-]*)+",
+    r"which|whereas|onward|onwards|time|were|was|reality|is as follows|as follows)\b[\s,.-]*)+",
     re.IGNORECASE,
 )
 _TAIL_CUT = re.compile(
@@ -321,54 +322,118 @@ def _drop_appositive(s: str) -> str:
     return s
 
 
+_ADVERBS = frozenset(
+    [
+        "also",
+        "already",
+        "effectively",
+        "officially",
+        "finally",
+        "subsequently",
+        "soon",
+        "then",
+        "still",
+        "again",
+        "formally",
+        "eventually",
+        "immediately",
+        "quickly",
+        "successfully",
+        "promptly",
+        "only",
+        "not",
+        "ultimately",
+        "once",
+        "briefly",
+    ]
+)
+_NOT_SUBJECT = frozenset(
+    [
+        "between",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "to",
+        "into",
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "newly",
+        "recently",
+        "that",
+        "which",
+        "who",
+    ]
+)
+_PLURAL_NAMES = frozenset(
+    [
+        "armenians",
+        "azerbaijanis",
+        "turks",
+        "soviets",
+        "bolsheviks",
+        "british",
+        "they",
+        "insurgents",
+        "kurds",
+        "partisans",
+        "dashnaks",
+        "musavatists",
+        "tartars",
+        "tatars",
+        "muslims",
+        "ottomans",
+        "allies",
+    ]
+)
+
+
+def _is_participle(w: str) -> bool:
+    lw = w.lower()
+    return lw.endswith(("ed", "en", "wn")) or lw in _PRESENT
+
+
 def _present(words: list[str]) -> list[str]:
+    """Put the clause's first verb in the headline present (passives lose their auxiliary)."""
     out = list(words)
     for i, w in enumerate(out):
         lw = w.lower()
-        if (
-            lw in ("was", "were")
-            and i + 1 < len(out)
-            and out[i + 1].lower().endswith(("ed", "en", "wn"))
-        ):
-            del out[i]
+        if lw in ("was", "were", "had", "has", "have", "been"):
+            j = i + 1
+            while j < len(out) and out[j].lower() in _ADVERBS | {"been"}:
+                j += 1
+            if j < len(out) and _is_participle(out[j]):
+                passive = lw in ("was", "were") or out[i + 1 : j].count("been") > 0
+                if passive:
+                    del out[i:j]
+                    return out
+                del out[i]
+                # "had captured" → "captured", then into the present below.
+                continue
             return out
-        if (
-            lw in ("had", "has", "have")
-            and i + 1 < len(out)
-            and out[i + 1].lower().endswith(("ed", "en"))
-        ):
-            del out[i]
-            lw = out[i].lower()
-            w = out[i]
         if lw in _PRESENT and i > 0:
-            subject = out[i - 1]
+            k = i - 1
+            while k > 0 and out[k].lower() in _ADVERBS:
+                k -= 1
+            subject = out[k]
+            if subject.lower() in _NOT_SUBJECT or subject.lower().endswith("ly"):
+                return out  # "newly formed": an adjective, not the clause's verb
             plural = (
                 subject.endswith("s")
                 and not subject.endswith(("ss", "us", "is"))
                 and not subject[:1].isupper()
-            ) or subject.lower() in (
-                "armenians",
-                "azerbaijanis",
-                "turks",
-                "soviets",
-                "bolsheviks",
-                "british",
-                "they",
-                "insurgents",
-                "kurds",
-                "partisans",
-                "dashnaks",
-                "musavatists",
-                "tartars",
-                "tatars",
-                "muslims",
-                "ottomans",
-                "allies",
-            )
+            ) or subject.lower() in _PLURAL_NAMES
             sg, pl = _PRESENT[lw]
             out[i] = pl if plural else sg
             return out
-        if lw.endswith("ed") or lw in _PRESENT:
+        if lw.endswith("ed") and len(lw) > 4 and i > 0:
             return out
     return out
 
@@ -384,6 +449,8 @@ def _tidy(s: str) -> str:
     s = s.replace("’s", "'s")
     if "  " in s or "\n" in s or "\t" in s:
         s = _SPACES.sub(" ", s)
+    if " ," in s:
+        s = s.replace(" ,", ",")
     return s.strip()
 
 
