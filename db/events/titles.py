@@ -312,7 +312,10 @@ def _drop_appositive(s: str) -> str:
     m = _APPOSITIVE.match(s)
     if m is None:
         return s
-    verb = m.group(2).lower()
+    rest = s[m.end() :].split()
+    while rest and rest[0].lower() in _ADVERBS:
+        rest = rest[1:]
+    verb = rest[0].lower() if rest else m.group(2).lower()
     if (
         verb in _PRESENT
         or verb in ("was", "were", "had", "has")
@@ -395,6 +398,16 @@ _PLURAL_NAMES = frozenset(
 )
 
 
+_PARTICIPLE_NEXT = frozenset(
+    ["in", "by", "on", "at", "from", "of", "up", "with", "under", "near", "for"]
+)
+
+
+def _is_finite(w: str) -> bool:
+    lw = w.lower()
+    return lw in _PRESENT or (lw.endswith("ed") and len(lw) > 4)
+
+
 def _is_participle(w: str) -> bool:
     lw = w.lower()
     return lw.endswith(("ed", "en", "wn")) or lw in _PRESENT
@@ -419,6 +432,12 @@ def _present(words: list[str]) -> list[str]:
                 continue
             return out
         if lw in _PRESENT and i > 0:
+            if (
+                i + 1 < len(out)
+                and out[i + 1].lower() in _PARTICIPLE_NEXT
+                and any(_is_finite(x) for x in out[i + 2 : i + 12])
+            ):
+                continue  # "A referendum held in 1921 revealed": a participle, the verb comes later
             k = i - 1
             while k > 0 and out[k].lower() in _ADVERBS:
                 k -= 1
@@ -499,7 +518,8 @@ def make_title(
     title = headline(text)
     words = title.split()
     if prev_clause and (
-        len(words) < 2 or (len(words) < 3 and not any(w.lower() in _VERB_FORMS for w in words))
+        len(words) < 2
+        or (len(words) < 3 and not any(w.lower() in _VERB_FORMS or _is_finite(w) for w in words))
     ):
         # An elliptical clause ("and on October 30, Kars"): the previous clause's
         # actor and verb with this clause's object.
