@@ -468,20 +468,27 @@ def test_names_in_an_uncurated_document_become_uncurated_entities(tmp_path: Path
     corpus = tmp_path / "docs"
     corpus.mkdir()
     (corpus / "letter.txt").write_text(
+        "The Battle of Kvaretsi\n\n"
         "Colonel Varadian marched from Yerevan to Kvaretsi with his men. "
         "Varadian met the envoy of the Zelkovan Republic near Kvaretsi. "
-        "Later the Tarkhun Regiment arrived in Kvaretsi.\n",
+        "Later the Tarkhun Regiment arrived in Kvaretsi. "
+        "According to Martin Holloway, the German Caucasus Expedition reached Lake Sevan.\n",
         encoding="utf-8",
     )
     out = tmp_path / "user.sqlite"
     build_database(corpus, out, curated=False)
     eng = readonly_engine(out)
     try:
-        rows = {r["name"]: r for r in unknown_names(eng)}
-        assert rows["Kvaretsi"]["count"] == 3 and rows["Kvaretsi"]["type"] == "place"
-        assert rows["Varadian"]["type"] == "person" and rows["Varadian"]["count"] == 2
-        assert rows["Zelkovan Republic"]["type"] == "polity"
-        assert rows["Tarkhun Regiment"]["type"] == "military_unit"
+        rows = {r["name"]: (r["type"], r["count"]) for r in unknown_names(eng)}
+        assert rows == {
+            "Kvaretsi": ("place", 3),  # the heading's "Battle of Kvaretsi" is an event
+            "Varadian": ("person", 2),
+            "Zelkovan Republic": ("polity", 1),
+            "Tarkhun Regiment": ("military_unit", 1),
+            "Martin Holloway": ("person", 1),
+            "German Caucasus Expedition": ("military_unit", 1),
+            "Lake Sevan": ("place", 1),
+        }
         with eng.connect() as c:
             yerevan = c.execute(
                 text("SELECT count(*) FROM mention WHERE entity_id = 'yerevan'")
@@ -490,6 +497,10 @@ def test_names_in_an_uncurated_document_become_uncurated_entities(tmp_path: Path
             discovered = c.execute(
                 text("SELECT count(*) FROM mention WHERE method = 'discovered'")
             ).scalar_one()
-            assert discovered == 7
+            assert discovered == 10
+            uncurated = c.execute(
+                text("SELECT count(*) FROM entity WHERE NOT curated AND mention_count > 0")
+            ).scalar_one()
+            assert uncurated == 7
     finally:
         eng.dispose()

@@ -34,213 +34,77 @@ _JOIN = r"(?:of(?:[ \t]+the)?|de|al|bey|ibn|von|van|der|du|la|le)"
 _SEQUENCE = re.compile(rf"(?<![\w'’\-]){_WORD}(?:(?:[ \t]+{_JOIN})?[ \t]+{_WORD})*")
 _LOWER_WORD = re.compile(r"(?<![\w'’\-])[a-z][a-z\-]+")
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 #: Words that start sentences in any English text; with the corpus's own lower-case
-#: vocabulary they keep "Later the Tarkhun Regiment" from reading as one name even
-#: in a short document that never uses "later" in lower case.
-COMMON_WORDS = frozenset(
-    [
-        "a",
-        "about",
-        "after",
-        "afterwards",
-        "again",
-        "against",
-        "all",
-        "also",
-        "although",
-        "among",
-        "an",
-        "and",
-        "another",
-        "any",
-        "as",
-        "at",
-        "because",
-        "before",
-        "besides",
-        "between",
-        "both",
-        "but",
-        "by",
-        "consequently",
-        "despite",
-        "during",
-        "each",
-        "earlier",
-        "either",
-        "even",
-        "eventually",
-        "finally",
-        "first",
-        "following",
-        "for",
-        "from",
-        "further",
-        "furthermore",
-        "having",
-        "he",
-        "her",
-        "here",
-        "his",
-        "however",
-        "if",
-        "in",
-        "instead",
-        "it",
-        "its",
-        "later",
-        "likewise",
-        "many",
-        "meanwhile",
-        "moreover",
-        "most",
-        "much",
-        "neither",
-        "nevertheless",
-        "next",
-        "no",
-        "nonetheless",
-        "not",
-        "now",
-        "of",
-        "on",
-        "once",
-        "one",
-        "only",
-        "or",
-        "other",
-        "others",
-        "our",
-        "over",
-        "previously",
-        "several",
-        "she",
-        "similarly",
-        "since",
-        "so",
-        "some",
-        "soon",
-        "still",
-        "subsequently",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "then",
-        "there",
-        "therefore",
-        "these",
-        "they",
-        "this",
-        "those",
-        "though",
-        "thus",
-        "to",
-        "too",
-        "two",
-        "under",
-        "unlike",
-        "until",
-        "upon",
-        "we",
-        "what",
-        "when",
-        "where",
-        "whereas",
-        "whether",
-        "which",
-        "while",
-        "who",
-        "with",
-        "within",
-        "without",
-        "yet",
-    ]
+#: vocabulary they keep "Later the Tarkhun Regiment" or "According to ..." from
+#: reading as names even in a short document that never uses them in lower case.
+COMMON_WORDS = _words(
+    """
+    a about above according accordingly after afterwards again against all almost
+    also although always among an and another any anyway are around as at because
+    before behind below beside besides between beyond both but by consequently
+    despite did do does during each earlier either else elsewhere even eventually
+    every everyone few finally first following for formerly from further
+    furthermore had has have having he hence her here hers herself him himself his
+    how however i if in indeed instead is it its itself just last later least less
+    likewise many may meanwhile might more moreover most much must my namely near
+    neither never nevertheless next no none nonetheless nor not now of often on
+    once one only or other others otherwise our ours out over perhaps previously
+    rather second several she should similarly since so some someone sometimes
+    soon still subsequently such than that the their them then there thereafter
+    therefore these they third this those though through throughout thus to
+    together too toward towards two under unless unlike until upon us very was we
+    were what whatever when whenever where whereas wherever whether which while
+    who whom whose why will with within without would yet you your
+    """
 )
 
-_PLACE_HEADS = frozenset(
-    [
-        "River",
-        "Valley",
-        "Mountain",
-        "Mountains",
-        "Pass",
-        "Gorge",
-        "Lake",
-        "Sea",
-        "Uyezd",
-        "Uezd",
-        "Governorate",
-        "Province",
-        "District",
-        "Oblast",
-        "Station",
-        "Bay",
-        "Plain",
-        "Plateau",
-        "Heights",
-        "Village",
-    ]
+#: Event names ("Battle of Sardarabad", "Treaty of Kars") are the events stage's,
+#: not entities: a name with one of these words is not made an entity.
+EVENT_WORDS = _words(
+    """
+    Battle Battles Siege Treaty Massacre Massacres Pogrom War Wars Armistice
+    Agreement Conference Revolution Uprising Campaign Offensive Days Events Genocide
+    """
 )
-_UNIT_HEADS = frozenset(
-    [
-        "Army",
-        "Armies",
-        "Regiment",
-        "Division",
-        "Corps",
-        "Brigade",
-        "Battalion",
-        "Fleet",
-        "Flotilla",
-        "Detachment",
-        "Squadron",
-    ]
+
+_PLACE_HEADS = _words(
+    """
+    River Valley Mountain Mountains Pass Gorge Lake Sea Uyezd Uezd Governorate
+    Province District Oblast Station Bay Plain Plateau Heights Village Island
+    """
 )
-_POLITY_HEADS = frozenset(
-    [
-        "Republic",
-        "Empire",
-        "Kingdom",
-        "Khanate",
-        "Sultanate",
-        "Emirate",
-        "Federation",
-        "Union",
-        "State",
-    ]
+_PLACE_FIRST = _words(
+    """
+    Lake Mount Mt Cape Gulf Fort Port Upper Lower Greater Lesser New Old North South
+    East West Northern Southern Eastern Western Central Nor Verin Nerkin Yukhari Ashaghi
+    """
 )
-_ORG_WORDS = frozenset(
-    [
-        "Party",
-        "Committee",
-        "Council",
-        "Bureau",
-        "Congress",
-        "Commission",
-        "Commissariat",
-        "Society",
-        "Assembly",
-        "Conference",
-        "Ministry",
-        "Government",
-        "Sejm",
-        "Parliament",
-        "Company",
-        "Movement",
-        "League",
-        "Organization",
-        "Organisation",
-        "Relief",
-    ]
+_UNIT_HEADS = _words(
+    """
+    Army Armies Regiment Division Corps Brigade Battalion Fleet Flotilla Detachment
+    Squadron Expedition Legion Force Forces
+    """
+)
+_POLITY_HEADS = _words("Republic Empire Kingdom Khanate Sultanate Emirate Federation Union State")
+_ORG_WORDS = _words(
+    """
+    Party Committee Council Bureau Congress Commission Commissariat Society Assembly
+    Ministry Government Sejm Parliament Company Movement League Organization
+    Organisation Relief
+    """
 )
 _PERSON_SUFFIX = re.compile(
     r"(?:ov|ova|ev|eva|yan|ian|ski|sky|zade|zadeh|oglu|dze|shvili|enko|ich)$"
 )
-_PLACE_PREPOSITIONS = frozenset(
-    ["in", "at", "near", "to", "from", "toward", "towards", "into", "village", "villages", "of"]
-)
+_PLACE_PREPOSITIONS = _words("in at near to from toward towards into village villages of")
+# Before a name of several words only these mean a place ("according to X", "wrote to X").
+_PLACE_PREPOSITIONS_STRICT = _words("in at near into toward towards")
+_HEAD_NOUNS = _PLACE_HEADS | _UNIT_HEADS | _POLITY_HEADS | _ORG_WORDS
 
 
 @dataclass(frozen=True)
@@ -343,12 +207,12 @@ def guess_type(words: Sequence[str], titled: bool, before: str) -> str:
         return "polity"
     if any(w in _ORG_WORDS for w in words):
         return "organisation"
+    if words[0] in _PLACE_FIRST:
+        return "place"
     if titled or _PERSON_SUFFIX.search(last):
         return "person"
-    if before.lower() in _PLACE_PREPOSITIONS:
-        return "place"
     if len(words) >= 2:
-        return "person"
+        return "place" if before.lower() in _PLACE_PREPOSITIONS_STRICT else "person"
     return "place"
 
 
@@ -431,12 +295,16 @@ def _candidate(
         return None
     if not any(k == "name" for _s, _e, _b, k in core):
         return None
+    if any(k == "name" and w in EVENT_WORDS for _s, _e, w, k in words):
+        return None  # "Battle of Sardarabad": an event, for the events stage
     if len(core) == 1 and core[0][2].lower() in vocab:
         # "Treaty" of "Treaty of Kars": an ordinary word; the named thing is the phrase.
         if len(words) > 1 and any(k == "connector" for *_x, k in words):
             core = words
         else:
             return None
+    elif len(core) == 1 and len(words) > 1 and core[0][2] in _HEAD_NOUNS:
+        core = words  # "German Caucasus Expedition", not "Expedition"
     start, end = core[0][0], core[-1][1]
     name = text[start:end]
     if name in stop.phrases or name in stop.words:

@@ -50,7 +50,7 @@ ACTOR_NOUNS = _words(
     wars conflict offensive offensives counteroffensive counter-offensive attack
     attacks counterattack counter-attack assault assaults advance invasion
     invasions occupation resistance uprising uprisings revolt rebellion
-    intervention
+    intervention column columns
     """
 )
 
