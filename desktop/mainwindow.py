@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.timeline_dock], [max(170, height // 4)], Qt.Orientation.Vertical)
         self.resizeDocks(
             [self.entity_dock, self.detail_dock],
-            [max(300, width * 2 // 9), max(360, width * 3 // 11)],
+            [max(280, width * 3 // 16), max(380, width * 5 // 16)],
             Qt.Orientation.Horizontal,
         )
 

@@ -430,11 +430,9 @@ def test_every_control_has_an_accessible_name(window: Any) -> None:
         for w in pane.findChildren(QWidget):
             if internal(w):
                 continue
-            if isinstance(
-                w, QAbstractButton | QAbstractItemView | QComboBox | QLineEdit | QPlainTextEdit
-            ):
-                if not w.accessibleName():
-                    unnamed.append(f"{type(w).__name__} {w.objectName()} in {w.parentWidget()}")
+            control = QAbstractButton | QAbstractItemView | QComboBox | QLineEdit | QPlainTextEdit
+            if isinstance(w, control) and not w.accessibleName():
+                unnamed.append(f"{type(w).__name__} {w.objectName()} in {w.parentWidget()}")
     assert not unnamed
     for act in window.actions_.values():
         assert act.text() and act.statusTip()

@@ -37,12 +37,17 @@ PRECISION_LABELS = {
 }
 
 
-def _plain_label(parent: QWidget, name: str, accessible: str) -> QLabel:
+def _plain_label(parent: QWidget, name: str, accessible: str, wrap: bool = True) -> QLabel:
     label = QLabel(parent)
     label.setObjectName(name)
     label.setAccessibleName(accessible)
     label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
+    # Word-wrapped labels ask for their height by laying the text out repeatedly; short
+    # one-line fields skip that on every selection.
+    label.setWordWrap(wrap)
+    if not wrap:
+        label.setMinimumWidth(1)
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
@@ -72,13 +77,13 @@ class EventDetailPane(QWidget):
         f.setPointSizeF(f.pointSizeF() * 1.3)
         f.setBold(True)
         self.title.setFont(f)
-        self.kind = _plain_label(self, "eventKind", "Kind")
-        self.date = _plain_label(self, "eventDate", "Date")
+        self.kind = _plain_label(self, "eventKind", "Kind", wrap=False)
+        self.date = _plain_label(self, "eventDate", "Date", wrap=False)
         self.written = _plain_label(self, "eventDateWritten", "Date as written")
-        self.julian = _plain_label(self, "eventJulian", "Julian date")
+        self.julian = _plain_label(self, "eventJulian", "Julian date", wrap=False)
         self.dating = _plain_label(self, "eventDating", "How the date was found")
-        self.phase = _plain_label(self, "eventPhase", "Phase")
-        self.origin = _plain_label(self, "eventOrigin", "Origin")
+        self.phase = _plain_label(self, "eventPhase", "Phase", wrap=False)
+        self.origin = _plain_label(self, "eventOrigin", "Origin", wrap=False)
         self.conflicts = _plain_label(self, "eventConflicts", "Where the accounts disagree")
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -122,7 +127,7 @@ class EventDetailPane(QWidget):
         self.accounts.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         # Side by side while they fit; past that, columns keep a readable width and scroll.
         self.accounts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.accounts.horizontalHeader().setMinimumSectionSize(190)
+        self.accounts.horizontalHeader().setMinimumSectionSize(200)
         self.accounts.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.accounts.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.accounts.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -220,7 +225,7 @@ class EventDetailPane(QWidget):
         a, b = date.fromordinal(d.earliest), date.fromordinal(d.latest)
         span = a.isoformat() if a == b else f"{a.isoformat()} – {b.isoformat()}"
         precision = PRECISION_LABELS.get(d.precision, d.precision)
-        extra = f"; {span}" if span != d.date_label else ""
+        extra = f"; {span}" if span != d.date_label and "/" not in d.date_label else ""
         self.date.setText(f"{d.date_label}  ({precision}{extra})")
         self.written.setText(d.date_text or "—")
         self.julian.setText(d.julian or "—")
@@ -228,8 +233,12 @@ class EventDetailPane(QWidget):
         self.dating.setText(dating_note(d))
         self.phase.setText(d.phase_title or "—")
         self.origin.setText(d.origin)
-        conflicts = "\n".join(_conflict_text(c) for c in d.conflicts)
+        lines = [_conflict_text(c) for c in d.conflicts]
+        conflicts = "\n".join(_shorten(t, 140) for t in lines[:MAX_CONFLICT_LINES])
+        if len(lines) > MAX_CONFLICT_LINES:
+            conflicts += f"\n… and {len(lines) - MAX_CONFLICT_LINES} more (see the accounts)"
         self.conflicts.setText(conflicts)
+        self.conflicts.setToolTip("\n".join(lines))
         self._row_visible(self.conflicts, bool(conflicts))
         self.participants_model.set_participants(d.participants)
         self.participants_model.set_current(self._selection.entity)
@@ -240,6 +249,13 @@ class EventDetailPane(QWidget):
             f"{'source' if n_sources == 1 else 'sources'}"
         )
         self.accounts_model.set_accounts(d.accounts)
+
+
+MAX_CONFLICT_LINES = 3
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _conflict_text(c: object) -> str:

@@ -31,7 +31,7 @@ TYPE_LABELS = {
     "military_unit": "Armies",
     "group": "Groups",
 }
-COLUMNS = ("Name", "Ment.", "Events", "Src.")
+COLUMNS = ("Name", "Ment.", "Ev.", "Src.")
 COLUMN_TIPS = (
     "Name",
     "Mentions in all sources",

@@ -53,6 +53,7 @@ class EntityPane(QWidget):
         self.tree.setAccessibleName("Entities by type")
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
+        self.tree.setIndentation(14)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setAlternatingRowColors(True)
@@ -62,10 +63,12 @@ class EntityPane(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # Fixed widths: ResizeToContents would ask every row for its size (slow at scale).
-        number_width = self.fontMetrics().horizontalAdvance("00000") + 22
+        fm = header.fontMetrics()
         for c in (1, 2, 3):
+            label = str(self.model.headerData(c, Qt.Orientation.Horizontal))
+            width = max(fm.horizontalAdvance(label) + 24, fm.horizontalAdvance("0000") + 12)
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(c, number_width)
+            header.resizeSection(c, width)
         header.setMinimumSectionSize(24)
 
         self.events_label = QLabel("Events", self)
@@ -165,18 +168,18 @@ class EntityPane(QWidget):
         links = query.event_links(self._engine, current)
         types = dict(links.types)
         self.model.set_highlighted(links.entities, types)
-        first = None
+        lit = []
         for eid in sorted(links.entities):
             idx = self.model.index_of(eid, types.get(eid))
             if idx.isValid():
-                self.tree.expand(idx.parent())
-                if first is None or (idx.parent().row(), idx.row()) < (
-                    first.parent().row(),
-                    first.row(),
-                ):
-                    first = idx
-        if first is not None and self._selection.entity not in links.entities:
-            self.tree.scrollTo(first, QAbstractItemView.ScrollHint.EnsureVisible)
+                if not self.tree.isExpanded(idx.parent()):
+                    self.tree.expand(idx.parent())
+                lit.append(idx)
+        # Scroll only when no lit row is in view: scrolling repaints the whole tree.
+        viewport = self.tree.viewport().rect()
+        if lit and not any(viewport.intersects(self.tree.visualRect(i)) for i in lit):
+            first = min(lit, key=lambda i: (i.parent().row(), i.row()))
+            self.tree.scrollTo(first, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     @Slot(object, object)
     def _on_selection_entity_changed(self, current: str | None, _previous: str | None) -> None:

@@ -141,6 +141,7 @@ class SourcePane(QWidget):
         self.find_edit.setAccessibleName("Find in document")
         self.find_edit.setClearButtonEnabled(True)
         self.find_edit.setMaximumWidth(260)
+        self.find_edit.setMinimumWidth(140)
 
         top = QHBoxLayout()
         top.setSpacing(6)
@@ -453,8 +454,9 @@ class SourcePane(QWidget):
             docs = len({s.source_id for s in self._evidence})
             info = self.sources_model.info(self.sources_model.row_of(span.source_id))
             where = info.title if info else span.source_id
-            self.nav_label.setText(f"Evidence {self._nav + 1} of {n} ({docs} documents) — {where}")
-            self.nav_label.setToolTip(where)
+            in_docs = f" in {docs} documents" if docs > 1 else ""
+            self.nav_label.setText(f"Evidence {self._nav + 1} of {n}{in_docs}")
+            self.nav_label.setToolTip(f"This passage is in “{where}”")
         self.prev_button.setEnabled(n > 1)
         self.next_button.setEnabled(n > 1)
 

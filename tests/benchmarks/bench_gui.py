@@ -1,0 +1,179 @@
+"""GUI budgets (DESIGN.md): selecting an event updates every pane within one frame (16 ms),
+at the default corpus and at 100,000 events / 1,000,000 mentions; the whole process
+starts and paints its window with data in under 1 s.
+
+Run:  .venv/bin/pytest tests/benchmarks/bench_gui.py --benchmark-only -s
+
+"Selection → all panes updated" is timed from ``selection.set_event(id)`` until
+``processEvents()`` returns, i.e. every pane's slot ran, highlights were applied
+and every dirty widget (timeline, entity tree, source text, event detail, status
+bar) was repainted, offscreen, at 1600×1000. Figures are printed as median / p95.
+The generated database is reused from ``$CHRONOSCOPE_BENCH_BIG_DB`` when set
+(generating it takes ~20 s).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.pyside_fixes import make_none_immortal
+
+make_none_immortal()
+
+ROOT = Path(__file__).resolve().parents[2]
+BUDGET_FRAME_MS = 16.0
+BUDGET_START_S = 1.0
+
+
+@pytest.fixture(scope="session")
+def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    reuse = os.environ.get("CHRONOSCOPE_BENCH_BIG_DB")
+    if reuse and Path(reuse).is_file():
+        return Path(reuse)
+    from db.synthetic import generate_database
+
+    return generate_database(
+        tmp_path_factory.mktemp("big") / "big.sqlite", n_events=100_000, n_mentions=1_000_000
+    )
+
+
+def _window(qapp: Any, path: Path) -> Any:
+    from db.database import readonly_engine
+    from desktop.mainwindow import MainWindow
+
+    engine = readonly_engine(path)
+    w = MainWindow(engine, restore_state=False)
+    w.resize(1600, 1000)
+    w.show()
+    qapp.processEvents()
+    w.source_pane.warm()
+    while w.source_pane._warm_queue:
+        qapp.processEvents()
+    qapp.processEvents()
+    return w
+
+
+def _event_ids(path: Path, sources: set[str] | None, n: int, seed: int = 1) -> list[str]:
+    import sqlite3
+
+    con = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        rows = con.execute("SELECT DISTINCT event_id, source_id FROM evidence").fetchall()
+    finally:
+        con.close()
+    ids = sorted({e for e, s in rows if sources is None or s in sources})
+    random.Random(seed).shuffle(ids)
+    return ids[:n]
+
+
+def _time_selections(qapp: Any, window: Any, ids: list[str]) -> tuple[list[float], list[float]]:
+    """(handlers only, handlers + repaint) in ms for selecting each id in turn."""
+    handlers, total = [], []
+    for eid in ids:
+        t0 = time.perf_counter()
+        window.selection.set_event(eid)
+        t1 = time.perf_counter()
+        qapp.processEvents()
+        t2 = time.perf_counter()
+        handlers.append((t1 - t0) * 1000)
+        total.append((t2 - t0) * 1000)
+    return handlers, total
+
+
+def _p95(xs: list[float]) -> float:
+    return sorted(xs)[max(0, int(len(xs) * 0.95) - 1)]
+
+
+def _report(label: str, handlers: list[float], total: list[float]) -> None:
+    print(
+        f"\n[bench_gui] {label}: selection → all panes updated and painted: "
+        f"median {statistics.median(total):.1f} ms, p95 {_p95(total):.1f} ms "
+        f"(slots and highlights alone: median {statistics.median(handlers):.1f} ms); "
+        f"{len(total)} events; budget {BUDGET_FRAME_MS:.0f} ms"
+    )
+
+
+def _bench_selection(benchmark: Any, qapp: Any, window: Any, ids: list[str]) -> None:
+    it: Iterator[str] = iter(ids * 3)
+
+    def select() -> None:
+        window.selection.set_event(next(it))
+        qapp.processEvents()
+
+    benchmark.pedantic(select, rounds=min(len(ids), 40), iterations=1, warmup_rounds=2)
+
+
+def test_select_event_default_corpus(benchmark: Any, qapp: Any, built_db: Path) -> None:
+    w = _window(qapp, built_db)
+    ids = _event_ids(built_db, None, 60)
+    _time_selections(qapp, w, ids[:10])  # first touches: caches, fonts, layouts
+    handlers, total = _time_selections(qapp, w, ids)
+    _report("default corpus", handlers, total)
+    _bench_selection(benchmark, qapp, w, ids[::-1])
+    w.close()
+
+
+def test_select_event_100k_events_1m_mentions(benchmark: Any, qapp: Any, big_db: Path) -> None:
+    w = _window(qapp, big_db)
+    open_docs = {key[0] for key in w.source_pane._editors}
+    # Events whose evidence is in a document already laid out (the reader is working in it).
+    warm = _event_ids(big_db, open_docs, 80)
+    _time_selections(qapp, w, warm[:10])
+    handlers, total = _time_selections(qapp, w, warm[10:])
+    _report(
+        f"100k events / 1M mentions, evidence in an open document ({len(open_docs)} open)",
+        handlers,
+        total,
+    )
+    # Events anywhere: some need a 1.6 MB document of the generated corpus laid out first.
+    anywhere = _event_ids(big_db, None, 40, seed=7)
+    handlers, total = _time_selections(qapp, w, anywhere)
+    _report(
+        "100k events / 1M mentions, any event (includes opening other documents)", handlers, total
+    )
+    _bench_selection(benchmark, qapp, w, warm[10:][::-1])
+    w.close()
+
+
+def _start_once(db: Path) -> float:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CHRONOSCOPE_EXIT_AFTER_PAINT="1")
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--db", str(db)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    elapsed = time.perf_counter() - t0
+    assert proc.returncode == 0, proc.stderr
+    return elapsed
+
+
+def _bench_start(benchmark: Any, db: Path, label: str) -> None:
+    _start_once(db)  # warm the OS file cache, as on any second start
+    times = [_start_once(db) for _ in range(5)]
+    print(
+        f"\n[bench_gui] {label}: process start → first painted window with data: "
+        f"median {statistics.median(times):.3f} s, best {min(times):.3f} s; budget {BUDGET_START_S:.1f} s"
+    )
+    benchmark.pedantic(lambda: _start_once(db), rounds=3, iterations=1)
+
+
+def test_start_to_first_paint_default_corpus(benchmark: Any, built_db: Path) -> None:
+    _bench_start(benchmark, built_db, "default corpus")
+
+
+def test_start_to_first_paint_100k(benchmark: Any, big_db: Path) -> None:
+    _bench_start(benchmark, big_db, "100k events / 1M mentions")
