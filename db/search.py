@@ -45,6 +45,7 @@ from sqlalchemy import (
     String,
     bindparam,
     column,
+    func,
     literal_column,
     select,
     table,
@@ -100,6 +101,8 @@ _NAMED_ENTITIES = 3
 _SMALL_TABLE = 5000
 #: A prefix with up to this many completions is searched as an OR of them.
 _MAX_EXPANSION = 30
+#: With filters set, how many text matches are checked against them (see _search_passages).
+_FILTER_SCAN = 10_000
 _SNIPPET_CHARS = 180
 
 
@@ -499,9 +502,6 @@ def _search_entities(
         candidates = [index[str(r[0])] for r in rows if str(r[0]) in index]
     else:
         candidates = _entity_rows(info, con)
-    allowed: set[str] | None = None
-    if not filters.is_empty():
-        allowed = {str(r[0]) for r in con.execute(select(Entity.id).where(entity_clause(filters)))}
     scorer = _Scorer(q.terms)
     n_terms = len(q.terms)
     query_tokens = [tok for term in q.terms for tok in term.tokens]
@@ -510,8 +510,6 @@ def _search_entities(
     whole_ids: set[str] = set()
     for row in candidates:
         eid, name, _etype, mentions, aliases = row
-        if allowed is not None and eid not in allowed:
-            continue
         best: tuple[float, str] | None = None
         whole_match = False
         for rank, spelling in enumerate((name, *aliases)):
@@ -529,6 +527,16 @@ def _search_entities(
             scored.append((best[0] + math.log1p(mentions), best[1], row))
             if whole_match:
                 whole_ids.add(eid)
+    if scored and not filters.is_empty():
+        # Only the entities that matched the text are checked against the filters.
+        text_matches = [r[0] for _s, _n, r in scored]
+        allowed = {
+            str(r[0])
+            for r in con.execute(
+                select(Entity.id).where(Entity.id.in_(text_matches), entity_clause(filters))
+            )
+        }
+        scored = [x for x in scored if x[2][0] in allowed]
     scored.sort(key=lambda x: (-x[0], x[2][1]))
     hits: list[Hit] = []
     for score, spelling, (eid, name, etype, mentions, aliases) in scored[:limit]:
@@ -748,14 +756,44 @@ def _search_passages(
     )
     clause = passage_clause(filters, review=review)
     # Candidates in rowid order so FTS5 stops after `cap` rows (no full-doclist ranking).
-    stmt = (
-        select(*_PASSAGE_COLS)
-        .select_from(_PASSAGE_FTS)
-        .join(Passage, Passage.id == _PASSAGE_FTS.c.rowid)
-        .where(_match("passage_fts"), clause)
-        .limit(cap)
-    )
-    rows = list(con.execute(stmt, {"q": expr}))
+    if filters.is_empty():
+        stmt = (
+            select(*_PASSAGE_COLS)
+            .select_from(_PASSAGE_FTS)
+            .join(Passage, Passage.id == _PASSAGE_FTS.c.rowid)
+            .where(_match("passage_fts"))
+            .limit(cap)
+        )
+        rows = list(con.execute(stmt, {"q": expr}))
+        more = len(rows) >= cap
+    else:
+        # A selective filter would make FTS5 walk the whole doclist of a common word: look
+        # at the first _FILTER_SCAN matches only (every match in a small database).
+        # A source's passages have consecutive ids, so a source filter becomes rowid ranges,
+        # which FTS5 seeks to directly.
+        ranges: list[tuple[int | None, int | None]] = [(None, None)]
+        if filters.sources:
+            ranges = [
+                (int(lo), int(hi))
+                for lo, hi in con.execute(
+                    select(func.min(Passage.id), func.max(Passage.id))
+                    .where(Passage.source_id.in_(sorted(filters.sources)))
+                    .group_by(Passage.source_id)
+                )
+            ]
+        rows = []
+        more = False
+        for lo, hi in ranges:
+            scan_q = select(_PASSAGE_FTS.c.rowid).where(_match("passage_fts"))
+            if lo is not None and hi is not None:
+                scan_q = scan_q.where(_PASSAGE_FTS.c.rowid.between(lo, hi))
+            scan = scan_q.limit(_FILTER_SCAN).scalar_subquery()
+            stmt = select(*_PASSAGE_COLS).where(Passage.id.in_(scan), clause).limit(cap)
+            rows.extend(con.execute(stmt, {"q": expr}))
+            more = more or (
+                con.execute(scan_q.offset(_FILTER_SCAN).limit(1), {"q": expr}).first() is not None
+            )
+        more = more or len(rows) >= cap
     mentioned: dict[int, list[tuple[int, int]]] = {}
     if entity_ids and "mention" in info.tables:
         placeholders = ", ".join(f":e{i}" for i in range(len(entity_ids)))
@@ -775,7 +813,7 @@ def _search_passages(
         if missing:
             extra = select(*_PASSAGE_COLS).where(Passage.id.in_(missing), clause)
             rows.extend(con.execute(extra))
-    more = len(rows) >= cap
+    more = more or len(rows) >= cap
     # Rank every candidate cheaply on its folded text; cut snippets for the winners only.
     scorer = _Scorer(q.terms)
     names_entity = _any_phrase(alias_phrases)
