@@ -63,6 +63,8 @@ class CuratedEvent:
     exclusive: bool = False
     note: str | None = None
     tour: int | None = None
+    #: Roles the curator fixes (entity id → role, or "none" to drop a wrong participant).
+    participants: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -104,6 +106,19 @@ def _quote(raw: Any, where: str) -> Quote:
     if not isinstance(raw, dict) or "source" not in raw or "text" not in raw:
         raise CatalogueError(f"{where}: a quote needs 'source' and 'text'")
     return Quote(str(raw["source"]), str(raw["text"]))
+
+
+_ROLES = ("agent", "target", "commander", "place", "participant", "none")
+
+
+def _participants(raw: Any, where: str) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or any(r not in _ROLES for r in raw.values()):
+        raise CatalogueError(
+            f"{where}: participants must map entity ids to one of {', '.join(_ROLES)}"
+        )
+    return {str(k): str(v) for k, v in raw.items()}
 
 
 def load_catalogue(path: Path) -> Catalogue:
@@ -178,6 +193,7 @@ def load_catalogue(path: Path) -> Catalogue:
                 exclusive=bool(e.get("exclusive", False)),
                 note=e.get("note"),
                 tour=e.get("tour"),
+                participants=_participants(e.get("participants"), where),
             )
         )
     for i, q in enumerate(raw.get("exclude") or []):

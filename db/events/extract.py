@@ -331,7 +331,7 @@ def _clauses(passage: PassageData, dates: list[DateRef]) -> list[tuple[int, int,
     return merged
 
 
-def _roles(
+def participant_roles(
     clause: str, base: int, mentions: list[MentionRef], trigger: int
 ) -> list[tuple[str, str]]:
     out: dict[str, str] = {}
@@ -385,7 +385,12 @@ def extract_candidates(passage: PassageData) -> list[Candidate]:
         if kind == "other" and d.precision == "year":
             continue  # a bare year with nothing happening is background
         mentions = [m for m in passage.mentions if start <= m.start and m.end <= end]
-        participants = _roles(clause, start, mentions, trigger)
+        participants = participant_roles(clause, start, mentions, trigger)
+        if kind in ("treaty", "ceasefire", "negotiation"):
+            # The parties to an agreement are neither its agent nor its target.
+            participants = [
+                (e, "participant" if r in ("agent", "target") else r) for e, r in participants
+            ]
         title = make_title(clause, d.start - start, d.end - start, kind, prev_clause)
         if title is None:
             continue
@@ -416,5 +421,6 @@ __all__ = [
     "PassageData",
     "content_tokens",
     "extract_candidates",
+    "participant_roles",
 ]
 _ = _CLAUSE_BREAK

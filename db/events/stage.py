@@ -31,8 +31,10 @@ from db.events.extract import (
     PassageData,
     content_tokens,
     extract_candidates,
+    participant_roles,
 )
 from db.events.fallback_dates import find_dates
+from db.events.lexicon import classify
 from db.events.merge import PRECISION_RANK, Cluster, Merger, majority_kind, merge, primary
 from db.events.numbers import find_numbers
 from db.models import Phase
@@ -275,15 +277,10 @@ def _quote_candidate(e: CuratedEvent, q: Any, pd: PassageData | None) -> Candida
         False,
         None,
     )
-    parts = sorted(
-        {
-            (m.entity_id, "place" if m.entity_type == "place" else "participant")
-            for m in pd.mentions
-            if q.start <= m.start
-            and m.end <= q.end
-            and (m.as_participant or m.entity_type == "place")
-        }
-    )
+    inside = [m for m in pd.mentions if q.start <= m.start and m.end <= q.end]
+    parts = participant_roles(clause, q.start, inside, classify(clause)[1])
+    if e.kind in ("treaty", "ceasefire", "negotiation"):
+        parts = [(ent, "participant" if r in ("agent", "target") else r) for ent, r in parts]
     return Candidate(
         source_id=pd.source_id,
         passage_id=pd.id,
@@ -421,6 +418,9 @@ def _store(
 ) -> None:
     s = ctx.session
     source_order = {sid: i for i, (sid, _d) in enumerate(ctx.documents)}
+    known_entities = (
+        {r[0] for r in s.execute(text("SELECT id FROM entity"))} if curated_of else set()
+    )
     phase_ids = {p.id for p in cat.phases}
     if cat.phases:
         s.execute(
@@ -525,6 +525,12 @@ def _store(
             for ent, role in m.participants:
                 prev = roles.get(ent)
                 if prev is None or _ROLE_RANK[role] < _ROLE_RANK[prev]:
+                    roles[ent] = role
+        if cur is not None:
+            for ent, role in cur.participants.items():
+                if role == "none":
+                    roles.pop(ent, None)
+                elif ent in known_entities:
                     roles[ent] = role
         participants.extend((eid, e, r) for e, r in sorted(roles.items()))
 
