@@ -164,3 +164,11 @@ def test_without_a_database_chips_use_ids(qtbot: Any, selection: SelectionContex
     selection.update_filters(entities=frozenset({"shusha"}))
     assert [c.label for c in fb.chips] == ["entity: shusha"]
     assert fb.count_label.text() == ""
+
+
+def test_date_range_dialog_gives_ordered_day_numbers(qtbot: Any) -> None:
+    from desktop.search.filterbar import DateRangeDialog
+
+    dialog = DateRangeDialog(D(date(1920, 4, 27)), D(date(1918, 5, 28)))
+    qtbot.addWidget(dialog)
+    assert dialog.range() == (D(date(1918, 5, 28)), D(date(1920, 4, 27)))

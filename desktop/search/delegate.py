@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTreeView
 
 from db.search import Hit
 from desktop.search.model import SearchResultsModel
@@ -48,13 +48,13 @@ class HitDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QTextDocument:
         doc = QTextDocument()
-        doc.setDefaultFont(option.font)  # type: ignore[attr-defined]
+        doc.setDefaultFont(option.font)
         doc.setDocumentMargin(2)
         hit = index.data(SearchResultsModel.HitRole)
         if isinstance(hit, Hit):
-            selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+            selected = bool(option.state & QStyle.StateFlag.State_Selected)
             color = (
-                option.palette.color(QPalette.ColorRole.HighlightedText).name()  # type: ignore[attr-defined]
+                option.palette.color(QPalette.ColorRole.HighlightedText).name()
                 if selected
                 else "#777"
             )
@@ -62,12 +62,11 @@ class HitDelegate(QStyledItemDelegate):
         else:
             doc.setHtml(f"<b>{html.escape(str(index.data() or ''))}</b>")
         # sizeHint gets no rect: wrap to the view's width so heights match what is painted.
-        width = option.rect.width()  # type: ignore[attr-defined]
-        view = option.widget  # type: ignore[attr-defined]
-        if width <= 0 and view is not None and hasattr(view, "viewport"):
-            width = view.viewport().width() - view.indentation() * (
-                1 if index.parent().isValid() else 0
-            )
+        width = option.rect.width()
+        view = option.widget
+        if width <= 0 and isinstance(view, QTreeView):
+            indent = view.indentation() if index.parent().isValid() else 0
+            width = view.viewport().width() - indent
         doc.setTextWidth(max(200, width if width > 0 else 480))
         return doc
 
@@ -79,18 +78,18 @@ class HitDelegate(QStyledItemDelegate):
     ) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        opt.text = ""  # type: ignore[attr-defined]
-        style = opt.widget.style() if opt.widget is not None else None  # type: ignore[attr-defined]
+        opt.text = ""
+        style = opt.widget.style() if opt.widget is not None else None
         if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)  # type: ignore[attr-defined]
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         doc = self._document(opt, index)
         ctx = QAbstractTextDocumentLayout.PaintContext()
-        if opt.state & QStyle.StateFlag.State_Selected:  # type: ignore[attr-defined]
+        if opt.state & QStyle.StateFlag.State_Selected:
             ctx.palette.setColor(
                 QPalette.ColorRole.Text,
-                opt.palette.color(QPalette.ColorRole.HighlightedText),  # type: ignore[attr-defined]
+                opt.palette.color(QPalette.ColorRole.HighlightedText),
             )
-        rect = opt.rect  # type: ignore[attr-defined]
+        rect = opt.rect
         painter.save()
         painter.translate(rect.topLeft())
         painter.setClipRect(QRectF(0, 0, rect.width(), rect.height()))

@@ -311,7 +311,6 @@ class DateRangeDialog(QDialog):
         form.addRow(buttons)
 
     def range(self) -> tuple[int, int]:
-        a = self.start.date().toPython()
-        b = self.end.date().toPython()
-        lo, hi = sorted((a.toordinal(), b.toordinal()))  # type: ignore[union-attr]
+        a, b = (date(d.year(), d.month(), d.day()) for d in (self.start.date(), self.end.date()))
+        lo, hi = sorted((a.toordinal(), b.toordinal()))
         return lo, hi
