@@ -365,13 +365,17 @@ def test_precision_and_recall_on_the_hand_checked_sample(
     n_gold = n_pred = hits = 0
     n_names = name_hits = n_name_pred = 0
     flag_agree = flag_total = 0
+    blind = [0, 0, 0]  # gold, predicted, matched in the blind set
     for p in sample:
         start = _anchor(parsed_corpus[p["doc"]].normalized, p["text"], p["at"])
         end = start + len(p["text"])
         gold = [[start + s, start + e, t, eid, part] for s, e, t, eid, part in p["mentions"]]
         pred = [m for m in predictions[p["doc"]] if start <= m[0] < end]
         n_gold, n_pred = n_gold + len(gold), n_pred + len(pred)
-        hits += _match(gold, pred)
+        matched = _match(gold, pred)
+        hits += matched
+        if p["set"] == "blind":
+            blind = [blind[0] + len(gold), blind[1] + len(pred), blind[2] + matched]
         # The same figures without adjective uses (names only).
         gold_names = [m for m in gold if m[4]]
         pred_names = [m for m in pred if m[4]]
@@ -392,7 +396,12 @@ def test_precision_and_recall_on_the_hand_checked_sample(
         f"recall {name_hits / n_names:.3f}; participant flag agrees on "
         f"{flag_agree}/{flag_total} exact matches"
     )
+    print(
+        f"blind set ({blind[0]} mentions annotated before looking at the output): "
+        f"precision {blind[2] / blind[1]:.3f}, recall {blind[2] / blind[0]:.3f}"
+    )
     assert n_gold >= 300
+    assert blind[0] >= 100
     assert {p["doc"] for p in sample} == {"000", "001", "002", "003", "004"}
     assert precision >= 0.95
     assert recall >= 0.95

@@ -50,7 +50,8 @@ ACTOR_NOUNS = _words(
     wars conflict offensive offensives counteroffensive counter-offensive attack
     attacks counterattack counter-attack assault assaults advance invasion
     invasions occupation resistance uprising uprisings revolt rebellion
-    intervention column columns
+    intervention column columns assistance support aid operation operations withdrawal
+    retreat pressure campaign
     """
 )
 
@@ -320,8 +321,14 @@ class Recognizer:
             return True
         if text[max(0, start - 4) : start] in ("the ", "The "):
             nxt = _NEXT_TOKEN.match(text, end)
-            return nxt is not None and (
-                nxt.group(1) in _NOMINAL_PUNCTUATION or nxt.group(1) in _FUNCTION_WORDS
+            if nxt is None:
+                return False
+            word = nxt.group(1)
+            # "the British preferred ...": a verb in the past tense follows a noun.
+            return (
+                word in _NOMINAL_PUNCTUATION
+                or word in _FUNCTION_WORDS
+                or (word.islower() and word.endswith("ed"))
             )
         return False
 
