@@ -12,6 +12,7 @@ frame (16 ms) at 100,000 events, and the cost should not grow with the event cou
 from __future__ import annotations
 
 import gc
+import os
 import resource
 import statistics
 import time
@@ -44,7 +45,8 @@ def report() -> Iterator[None]:
         return
     print()
     print(f"Timeline repaint while panning and zooming ({WIDTH}x{HEIGHT} px, whole pane)")
-    print("wall = elapsed time per frame; cpu = this thread's CPU time (the machine is shared)")
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"wall = elapsed time per frame; cpu = this thread's CPU time (load average {load})")
     head = (
         f"{'events':>9} {'frames':>7} {'median ms':>10} {'p95 ms':>8} {'max ms':>8}"
         f" {'cpu med':>8} {'cpu p95':>8} {'detail%':>8} {'pane MiB':>9} {'frame peak MiB':>15}"
