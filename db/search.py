@@ -560,7 +560,7 @@ def _search_entities(
                 snip_spans,
                 score,
                 title_spans=title_spans,
-                detail=f"{etype} · {mentions} mentions",
+                detail=f"{etype} · {mentions} mention{'' if mentions == 1 else 's'}",
             )
         )
     return hits, len(scored), [r[0] for _s, _n, r in scored if r[0] in whole_ids]
