@@ -47,11 +47,16 @@ class Cluster:
     locked: bool = False  # curated with exclusive: no automatic additions
     extra: dict[str, object] = field(default_factory=dict)
     weight: float = -1.0  # cached IDF weight of `tokens` (-1: not computed)
+    _kinds: set[str] = field(default_factory=set)
+    _kinds_for: int = -1
 
     @property
     def kinds(self) -> set[str]:
         """The kinds the first accounts give (what later accounts must be compatible with)."""
-        return {m.kind for m in self.members[:3]}
+        if len(self.members) != self._kinds_for:
+            self._kinds = {m.kind for m in self.members[:3]}
+            self._kinds_for = len(self.members)
+        return self._kinds
 
 
 def _months(a: int, b: int) -> range:
