@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from db import __version__
 from db.database import create_schema, writable_engine
+from db.files import FILE_MODE
 from db.ingest import IngestError, ParsedDocument, parse_document
 from db.ingest.pipeline import title_from_text
 from db.models import SCHEMA_VERSION, Meta, Paragraph, Passage, Repair, Section, Source
@@ -441,6 +442,7 @@ def build_database(
         con = sqlite3.connect(tmp)
         con.execute("VACUUM")
         con.close()
+        os.chmod(tmp, FILE_MODE)  # mkstemp made it private; a database is an ordinary file
         os.replace(tmp, out)
     except BaseException:
         engine.dispose()  # (Windows cannot delete a file that is still open)

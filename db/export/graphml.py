@@ -8,7 +8,7 @@ from itertools import combinations
 from pathlib import Path
 
 from db.export.data import ExportData, day_text
-from db.export.files import write_bytes_atomically
+from db.files import write_bytes_atomically
 
 NS = "http://graphml.graphdrawing.org/xmlns"
 

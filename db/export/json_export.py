@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from db.export.data import ExportData
-from db.export.files import write_text_atomically
+from db.files import write_text_atomically
 
 
 def document(data: ExportData) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from db.export.data import ExportData
-from db.export.files import write_folder_atomically
+from db.files import write_folder_atomically
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:

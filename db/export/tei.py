@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from db.export.data import ExportData, XEntity, day_text
-from db.export.files import write_bytes_atomically
+from db.files import write_bytes_atomically
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from db.export.data import ExportData, XEvent
-from db.export.files import write_text_atomically
+from db.files import write_text_atomically
 
 
 def _date_parts(day: int, precision: str) -> dict[str, Any]:

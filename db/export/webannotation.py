@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from db.export.data import ExportData
-from db.export.files import write_text_atomically
+from db.files import write_text_atomically
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 BASE = "urn:chronoscope:"

@@ -1,4 +1,4 @@
-"""Writing export files so that a failed export never leaves half a file behind."""
+"""Writing files so that a failure never leaves half a file behind, with ordinary permissions."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ def _umask() -> int:
     return mask
 
 
-# Temporary files are created private (0600); exports get the usual permissions.
-_FILE_MODE = 0o666 & ~_umask()
+#: Temporary files are created private (0600); finished files get the usual permissions.
+FILE_MODE = 0o666 & ~_umask()
+DIR_MODE = 0o777 & ~_umask()
 
 
 def write_text_atomically(out: Path, content: str) -> None:
@@ -30,7 +31,7 @@ def write_bytes_atomically(out: Path, content: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(content)
-        os.chmod(tmp, _FILE_MODE)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -43,7 +44,7 @@ def write_folder_atomically(out: Path, files: dict[str, bytes]) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent))
     try:
-        os.chmod(tmp, 0o777 & ~_umask())
+        os.chmod(tmp, DIR_MODE)
         for name, content in files.items():
             (tmp / name).write_bytes(content)
         if out.exists():
