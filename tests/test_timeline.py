@@ -420,7 +420,8 @@ def test_tooltips_name_phases_and_lanes(pane, qtbot) -> None:  # type: ignore[no
     pane.set_visible_range(ph.earliest - 30, ph.latest + 30)
     canvas.repaint()
     row = next(r for p, r, _h in canvas.phase_layout.placed if p.id == ph.id)
-    pos = QPoint(int(canvas.x_of((ph.earliest + ph.latest) / 2)), int(36 + row * 15 + 7))
+    y = canvas._axis_h + row * canvas._phase_row_h + canvas._phase_row_h / 2
+    pos = QPoint(int(canvas.x_of((ph.earliest + ph.latest) / 2)), int(y))
     QApplication.sendEvent(canvas, QHelpEvent(QEvent.Type.ToolTip, pos, canvas.mapToGlobal(pos)))
     qtbot.waitUntil(QToolTip.isVisible)
     assert ph.title in QToolTip.text()

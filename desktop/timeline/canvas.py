@@ -52,7 +52,7 @@ from desktop.timeline.viewport import Viewport
 HEADER_W = 132  # lane header column
 AXIS_H = 36  # context row + tick labels
 PHASE_ROW_H = 15
-ROW_H = 16  # one row of marks inside a lane
+ROW_H = 16  # one row of marks inside a lane at the default font (grows with the font)
 COLLAPSED_H = 16
 BIN_PX = 5  # width of one density bin
 CLUSTER_BINS = 24  # bins per counted cluster window (120 px)
@@ -149,7 +149,7 @@ class TimelineCanvas(QWidget):
 
     @property
     def lanes_top(self) -> float:
-        return AXIS_H + self._phase_rows() * PHASE_ROW_H
+        return self._axis_h + self._phase_rows() * self._phase_row_h
 
     def lane_geometry(self) -> list[tuple[float, float]]:
         """(top, height) of each lane."""
@@ -161,7 +161,7 @@ class TimelineCanvas(QWidget):
         n_open = sum(1 for lane in lanes if lane.key not in self.collapsed)
         n_closed = len(lanes) - n_open
         open_h = (avail - n_closed * COLLAPSED_H) / n_open if n_open else 0.0
-        open_h = max(ROW_H + 4.0, min(open_h, 6 * ROW_H + 8.0))
+        open_h = max(self._row_h + 4.0, min(open_h, 6 * self._row_h + 8.0))
         out = []
         y = top
         for lane in lanes:
@@ -260,6 +260,12 @@ class TimelineCanvas(QWidget):
         self._fm = QFontMetricsF(self._font)
         self._fm_small = QFontMetricsF(self._small)
         self._fm_bold = QFontMetricsF(self._bold)
+        # Rows follow the font, so a larger font (the kiosk's) keeps titles inside them.
+        self._row_h = max(float(ROW_H), math.ceil(self._fm.height()) + 2.0)
+        self._phase_row_h = max(float(PHASE_ROW_H), math.ceil(self._fm_small.height()) + 2.0)
+        self._axis_h = max(
+            float(AXIS_H), math.ceil(self._fm.height() + self._fm_bold.height()) + 4.0
+        )
         self._fonts = {"normal": self._font, "small": self._small, "bold": self._bold}
         self._ascent = {
             "normal": self._fm.ascent(),
@@ -312,7 +318,7 @@ class TimelineCanvas(QWidget):
         if not layout.rows:
             return
         left, right = self.content_left, float(self.width())
-        top = float(AXIS_H)
+        top = float(self._axis_h)
         height = self.height() - top
         for first, last, hues in layout.segments:
             x0 = max(left, self.x_of(first))
@@ -326,14 +332,14 @@ class TimelineCanvas(QWidget):
             x1 = min(right, self.x_of(ph.latest + 1))
             if x1 <= x0:
                 continue
-            y = top + row * PHASE_ROW_H
+            y = top + row * self._phase_row_h
             fill = st.phase_color(hue, True) if hue is not None else st.grid_major
-            p.fillRect(QRectF(x0, y + 1, x1 - x0 - 1, PHASE_ROW_H - 2), fill)
+            p.fillRect(QRectF(x0, y + 1, x1 - x0 - 1, self._phase_row_h - 2), fill)
             text_w = x1 - x0 - 8
             if text_w > 12:
                 title = self._fm_small.elidedText(ph.title, Qt.TextElideMode.ElideRight, text_w)
                 p.setPen(st.text)
-                p.drawText(QRectF(x0 + 4, y, text_w, PHASE_ROW_H), align, title)
+                p.drawText(QRectF(x0 + 4, y, text_w, self._phase_row_h), align, title)
 
     def _paint_lane_backgrounds(
         self, p: QPainter, st: TimelineStyle, geometry: list[tuple[float, float]]
@@ -367,24 +373,24 @@ class TimelineCanvas(QWidget):
             if left <= x <= self.width():
                 pen = QPen(st.mid_text, 1, Qt.PenStyle.DashLine)
                 p.setPen(pen)
-                p.drawLine(QPointF(x, AXIS_H - 14), QPointF(x, bottom))
+                p.drawLine(QPointF(x, self._axis_h - 14), QPointF(x, bottom))
 
     def _paint_axis(self, p: QPainter, st: TimelineStyle) -> None:
         assert self._axis is not None
-        p.fillRect(QRectF(0, 0, self.width(), AXIS_H), st.header)
+        p.fillRect(QRectF(0, 0, self.width(), self._axis_h), st.header)
         p.setPen(st.grid_major)
-        p.drawLine(QPointF(0, AXIS_H - 0.5), QPointF(self.width(), AXIS_H - 0.5))
+        p.drawLine(QPointF(0, self._axis_h - 0.5), QPointF(self.width(), self._axis_h - 0.5))
         left, right = self.content_left, float(self.width())
         p.setFont(self._font)
         fm = self._fm
-        baseline = AXIS_H - 6.0
+        baseline = self._axis_h - 2.0 - self._fm.descent() - 2.0
         for t in self._axis.ticks:
             x = self.x_of(t.day)
             if x < left - 40 or x > right + 40:
                 continue
             p.setPen(st.mid_text)
             if left <= x:
-                p.drawLine(QPointF(x, AXIS_H - 4), QPointF(x, AXIS_H))
+                p.drawLine(QPointF(x, self._axis_h - 4), QPointF(x, self._axis_h))
             if t.label:
                 w = fm.horizontalAdvance(t.label)
                 if x - w / 2 >= left:
@@ -394,7 +400,7 @@ class TimelineCanvas(QWidget):
         ctx = self._axis.context
         p.setFont(self._bold)
         cfm = QFontMetricsF(self._bold)
-        y = 14.0
+        y = 2.0 + self._fm_bold.ascent()
         for i, t in enumerate(ctx):
             x = self.x_of(t.day)
             w = cfm.horizontalAdvance(t.label)
@@ -407,25 +413,25 @@ class TimelineCanvas(QWidget):
                 continue  # pushed off by the next one: a clipped year or month reads wrong
             p.setPen(st.text)
             p.save()
-            p.setClipRect(QRectF(left, 0, right - left, AXIS_H))
+            p.setClipRect(QRectF(left, 0, right - left, self._axis_h))
             self._draw_static(p, lx, y, t.label, "bold")
             p.restore()
             if left <= x <= right:
                 p.setPen(st.grid_major)
-                p.drawLine(QPointF(x, 2), QPointF(x, AXIS_H))
+                p.drawLine(QPointF(x, 2), QPointF(x, self._axis_h))
         # The corner above the lane headers says which calendar the axis uses.
-        p.fillRect(QRectF(0, 0, HEADER_W, AXIS_H), st.header)
+        p.fillRect(QRectF(0, 0, HEADER_W, self._axis_h), st.header)
         p.setFont(self._small)
         p.setPen(st.mid_text)
         note = "Julian before 14 Feb 1918" if self.julian else "Gregorian (new style)"
         p.drawText(
-            QRectF(6, 0, HEADER_W - 8, AXIS_H),
+            QRectF(6, 0, HEADER_W - 8, self._axis_h),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
             note,
         )
         if self._phase_rows():
             p.drawText(
-                QRectF(6, AXIS_H, HEADER_W - 8, PHASE_ROW_H),
+                QRectF(6, self._axis_h, HEADER_W - 8, self._phase_row_h),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                 "Phases",
             )
@@ -471,14 +477,14 @@ class TimelineCanvas(QWidget):
     ) -> None:
         lanes = self.data.density.lanes
         p.setPen(st.grid_major)
-        p.drawLine(QPointF(HEADER_W - 0.5, AXIS_H), QPointF(HEADER_W - 0.5, self.height()))
+        p.drawLine(QPointF(HEADER_W - 0.5, self._axis_h), QPointF(HEADER_W - 0.5, self.height()))
         p.drawLines([QLineF(0, top + h - 0.5, HEADER_W, top + h - 0.5) for top, h in geometry])
         for (top, h), lane in zip(geometry, lanes, strict=True):
             collapsed = lane.key in self.collapsed
             p.setPen(st.mid_text)
             p.setFont(self._small)
             arrow = "▸" if collapsed else "▾"
-            row = QRectF(4, top, HEADER_W - 8, min(h, ROW_H + 2))
+            row = QRectF(4, top, HEADER_W - 8, min(h, self._row_h + 2))
             p.drawText(row, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, arrow)
             count = f"{lane.count:,}"
             cw = self._fm_small.horizontalAdvance(count)
@@ -533,7 +539,7 @@ class TimelineCanvas(QWidget):
                 continue
             top, h = geometry[lane_i]
             collapsed = lanes[lane_i].key in self.collapsed
-            rows = 1 if collapsed else max(1, int((h - 2) // ROW_H))
+            rows = 1 if collapsed else max(1, int((h - 2) // self._row_h))
             items: list[tuple[float, float, float, bool]] = []
             force = None
             for k, m in enumerate(lane_marks):
@@ -555,7 +561,7 @@ class TimelineCanvas(QWidget):
             r = POINT_R if not collapsed else 2.5
             bh = 8.0 if not collapsed else 5.0
             for m, pl in zip(lane_marks, placed, strict=True):
-                y = top + h / 2 if collapsed else top + 2 + pl.row * ROW_H + ROW_H / 2
+                y = top + h / 2 if collapsed else top + 2 + pl.row * self._row_h + self._row_h / 2
                 faded = dim_focus and not m.focus
                 x0, x1 = pl.x0, pl.x1
                 if m.precision == "day" and m.latest == m.earliest:
@@ -571,14 +577,14 @@ class TimelineCanvas(QWidget):
                     group.setdefault((m.kind, faded), []).append(QRectF(x0, y0, x1 - x0, bh))
                 hx0, hy0, hx1, hy1 = x0 - 2, y0 - 3, x1 + 2, y1 + 3
                 if pl.label_x is not None:
-                    lrect = QRectF(pl.label_x, y - ROW_H / 2, pl.label_w + 1, ROW_H)
+                    lrect = QRectF(pl.label_x, y - self._row_h / 2, pl.label_w + 1, self._row_h)
                     if pl.inside and m.precision == "day":
                         tc = st.base if st.dark else QColor("white")
                     else:
                         tc = st.faint_text if faded else st.text
                     labels.append((lrect, m.title, tc, m.id == self.current, pl.inside))
                     hx1 = max(hx1, pl.label_x + pl.label_w + 1)
-                    hy0, hy1 = min(hy0, y - ROW_H / 2), max(hy1, y + ROW_H / 2)
+                    hy0, hy1 = min(hy0, y - self._row_h / 2), max(hy1, y + self._row_h / 2)
                 if m.id == self.current or m.id == self._hover:
                     on_top.append((m.id, QRectF(x0, y0, x1 - x0, y1 - y0)))
                 self._hits.append(
@@ -841,8 +847,8 @@ class TimelineCanvas(QWidget):
         hit = self.hit_at(pos)
         if hit is not None:
             return self._tooltip(hit)
-        if AXIS_H <= pos.y() < self.lanes_top and pos.x() >= HEADER_W:
-            row = int((pos.y() - AXIS_H) // PHASE_ROW_H)
+        if self._axis_h <= pos.y() < self.lanes_top and pos.x() >= HEADER_W:
+            row = int((pos.y() - self._axis_h) // self._phase_row_h)
             day = self.day_at(pos.x())
             for ph, r, _hue in self.phase_layout.placed:
                 if r == row and ph.earliest <= day < ph.latest + 1:
