@@ -55,6 +55,17 @@ ACTOR_NOUNS = _words(
     """
 )
 
+#: Capitalised titles after an adjective: someone acting for that state
+#: ("British Gen. W. Thomson", "British Chief Commissioner").
+TITLES = sorted(
+    _words(
+        "General Gen Colonel Col Captain Major Lieutenant Admiral Sir Chief Commissioner "
+        "Governor-General Governor Ambassador Consul Commander"
+    ),
+    key=len,
+    reverse=True,
+)
+
 _ACTOR_ALTERNATION = "|".join(sorted(ACTOR_NOUNS, key=len, reverse=True))
 # After the adjective (and any coordinated ones: "Armenian and Azerbaijani",
 # "Armenian–Azerbaijani"): an actor noun, in any case ("Armenian–Azerbaijani War",
@@ -64,14 +75,16 @@ _ACTOR_TAIL = re.compile(
     r"(?:(?:\s*[-–—/]\s*|\s+and\s+|\s*,\s*|\s+or\s+)[A-Z][\w'’]*)*[ \t]+"
     rf"(?:(?i:{_ACTOR_ALTERNATION})(?![\w\-])"
     rf"|[A-Za-z][a-z\-]*[ \t]+(?:{_ACTOR_ALTERNATION})(?![\w\-])"
-    r"|(?:Prime|Foreign|War|Interior)[ \t]+Minister\b)"
+    r"|(?:Prime|Foreign|War|Interior)[ \t]+Minister\b"
+    rf"|(?:{'|'.join(TITLES)})(?![\w\-]))"
 )
 
 
 _NEXT_TOKEN = re.compile(r"[ \t]*(\w+|[^\w\s])")
 _FUNCTION_WORDS = _words(
     "to had has have was were did in at on from with by who which that also then would "
-    "could for as still now"
+    "could for as still now along against under over into out after before during since "
+    "because but although while when where"
 )
 # Punctuation after "the British" that shows a noun; not "-" ("the Armenian-populated").
 _NOMINAL_PUNCTUATION = frozenset(",.;:)!?\"”’'")
