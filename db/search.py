@@ -34,6 +34,7 @@ import unicodedata
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -43,6 +44,7 @@ from sqlalchemy import (
     Engine,
     Integer,
     String,
+    and_,
     bindparam,
     column,
     func,
@@ -103,6 +105,8 @@ _SMALL_TABLE = 5000
 _MAX_EXPANSION = 30
 #: With filters set, how many text matches are checked against them (see _search_passages).
 _FILTER_SCAN = 10_000
+#: A query word that is a year: events match it by date.
+_YEAR = re.compile(r"1\d{3}|20\d{2}")
 _SNIPPET_CHARS = 180
 
 
@@ -367,6 +371,7 @@ def _fts_expression(
     terms: Sequence[Term],
     alternatives: Mapping[str, Sequence[str]],
     alias_phrases: Sequence[tuple[str, ...]] = (),
+    required: Sequence[Term] = (),
 ) -> str:
     """An FTS5 MATCH expression that means the terms (AND), OR any alias phrase.
 
@@ -384,6 +389,10 @@ def _fts_expression(
     expr = " AND ".join(parts)
     if alias_phrases:
         alias_expr = " OR ".join('"' + " ".join(p) + '"' for p in alias_phrases)
+        if required:
+            # The alias stands for the words that named the entity; the rest (years) remain.
+            rest = _fts_expression(required, alternatives)
+            alias_expr = f"({alias_expr}) AND ({rest})"
         expr = f"({expr}) OR {alias_expr}" if expr else alias_expr
     return expr
 
@@ -578,12 +587,26 @@ def _search_events(
     if "event" not in info.tables:
         return [], 0, False
     cap = info.cap("event", limit)
-    clause = event_clause(filters, review=review)
+    # A year in the query ("Zangezur 1920") means the event's date, not a word of its title.
+    years = [t for t in q.terms if _is_year(t)]
+    terms = [t for t in q.terms if t not in years]
+    clause = and_(
+        event_clause(filters, review=review),
+        *(
+            and_(
+                Event.latest >= date(int(t.tokens[0]), 1, 1).toordinal(),
+                Event.earliest <= date(int(t.tokens[0]), 12, 31).toordinal(),
+            )
+            for t in years
+        ),
+    )
     base = select(Event.id, Event.title, Event.kind, Event.value).where(clause)
-    scorer = _Scorer(q.terms)
+    scorer = _Scorer(terms)
     rows: list[Any]
-    if "event_fts" in info.tables:
-        expr = _fts_expression(q.terms, {})
+    if not terms:
+        rows = list(con.execute(base.order_by(Event.earliest, Event.id).limit(cap)))
+    elif "event_fts" in info.tables:
+        expr = _fts_expression(terms, {})
         stmt = (
             base.select_from(_EVENT_FTS)
             .join(Event, Event.id == _EVENT_FTS.c.event_id)
@@ -592,7 +615,7 @@ def _search_events(
         )
         rows = list(con.execute(stmt, {"q": expr}))
     else:
-        n_terms = len(q.terms)
+        n_terms = len(terms)
         rows = [r for r in con.execute(base) if scorer.counts(fold(str(r[1])))[0] == n_terms]
     more = len(rows) >= cap
     # (score, event id, title, kind, value); spans are cut for the winners only.
@@ -621,7 +644,7 @@ def _search_events(
     ordered = sorted(scored.values(), key=lambda x: (-x[0], x[4], x[1]))
     top: list[Hit] = []
     for score, eid, title, kind, value in ordered[:limit]:
-        spans, _m, _w = _match_spans(title, q.terms, phrases)
+        spans, _m, _w = _match_spans(title, terms, phrases)
         detail = f"{value} · {kind}"
         top.append(
             Hit("event", eid, title, detail, (), score, title_spans=tuple(spans), detail=detail)
@@ -751,8 +774,12 @@ def _search_passages(
     cap = info.cap("passage", limit)
     alternatives = _expansions(con, info, q.terms)
     alias_phrases = _alias_phrases(info, con, entity_ids)
+    # Year words stay required beside an entity's aliases (see _fts_expression).
+    years = [t for t in q.terms if _is_year(t)]
+    if not _without_years(q).terms or not years:
+        years = []
     expr = _fts_expression(
-        q.terms, alternatives, _alias_phrases(info, con, entity_ids, indexed=True)
+        q.terms, alternatives, _alias_phrases(info, con, entity_ids, indexed=True), years
     )
     clause = passage_clause(filters, review=review)
     # Candidates in rowid order so FTS5 stops after `cap` rows (no full-doclist ranking).
@@ -812,7 +839,12 @@ def _search_passages(
         missing = [p for p in mentioned if p not in have]
         if missing:
             extra = select(*_PASSAGE_COLS).where(Passage.id.in_(missing), clause)
-            rows.extend(con.execute(extra))
+            dated = _Scorer(years)  # a year in the query must be in these passages too
+            rows.extend(
+                r
+                for r in con.execute(extra)
+                if not years or dated.counts(fold(str(r[5])))[0] == len(years)
+            )
     more = more or len(rows) >= cap
     # Rank every candidate cheaply on its folded text; cut snippets for the winners only.
     scorer = _Scorer(q.terms)
@@ -889,6 +921,16 @@ class _Scorer:
         return 3.0 * found + 1.0 * whole_words
 
 
+def _is_year(t: Term) -> bool:
+    return not t.phrase and _YEAR.fullmatch(t.tokens[0]) is not None
+
+
+def _without_years(q: Query) -> Query:
+    """The query less its year words (when something else is left)."""
+    rest = tuple(t for t in q.terms if not _is_year(t))
+    return dataclasses.replace(q, terms=rest) if rest else q
+
+
 def warm(engine: Engine) -> None:
     """Read what every search needs once per database (table list, sources, entities), so
     the first keystroke is as quick as the others."""
@@ -923,7 +965,9 @@ def search_all(
     with engine.connect() as con:
         info = _info(engine, con)
         # Entities the query names: their aliases and mentions widen the other searches.
-        ent_hits, n_ent, whole_ids = _search_entities(con, info, q, max(limit, 5), Filters())
+        # A year in the query dates events and passages; the rest may name an entity.
+        named_by = _without_years(q)
+        ent_hits, n_ent, whole_ids = _search_entities(con, info, named_by, max(limit, 5), Filters())
         # The best few entities the query names (all its words are in a name or alias).
         # Those whose name has the query's words whole (Shushi → Shusha, not Shushikend);
         # while a word is still being typed (only prefixes match), the best one.
@@ -935,7 +979,7 @@ def search_all(
             if filters.is_empty():
                 hits, n = ent_hits[:limit], n_ent
             else:
-                hits, n, _whole = _search_entities(con, info, q, limit, filters)
+                hits, n, _whole = _search_entities(con, info, named_by, limit, filters)
             result.hits.extend(hits)
             result.counts["entity"] = n
             result.more["entity"] = False

@@ -324,3 +324,16 @@ def test_any_text_at_all_never_raises(tiny: Any, raw: str) -> None:
     for hit in result.hits:
         for a, b in hit.spans:
             assert 0 <= a < b <= len(hit.snippet)
+
+
+def test_a_year_matches_events_by_date(tiny: Any) -> None:
+    # No title says 1919: e-zang (Nov 1919 – Feb 1920) and e-letter (July 1919) are in it.
+    assert set(ids(search(tiny, "1919"), "event")) == {"e-zang", "e-letter"}
+    assert ids(search(tiny, "Karabekir 1919"), "event") == ["e-letter"]
+    assert ids(search(tiny, "Karabekir 1920"), "event") == ["e-nakh"]
+
+
+def test_a_year_beside_an_alias_still_applies_to_passages(tiny: Any) -> None:
+    # Passage 1 names Shusha and says 1920; passage 5 names it ("The town") without a year.
+    assert ids(search(tiny, "Shushi 1920"), "passage") == [1]
+    assert ids(search(tiny, "Shushi 1920"), "event") == ["e-shusha"]
