@@ -419,15 +419,20 @@ def test_build_stores_entities_mentions_counts_and_facts(engine: Any) -> None:
         assert curated == len(gaz.entities)
         aliases = c.execute(text("SELECT count(*) FROM alias")).scalar_one()
         assert aliases >= sum(len(e.aliases) for e in gaz.entities)
-        # Counts match the mention table.
+        # Counts match the mention table; sources also count infobox facts.
         bad = c.execute(
             text(
                 "SELECT e.id FROM entity e LEFT JOIN mention m ON m.entity_id = e.id "
-                "GROUP BY e.id HAVING e.mention_count != count(m.id) "
-                "OR e.source_count != count(DISTINCT m.source_id)"
+                "GROUP BY e.id HAVING e.mention_count != count(m.id) OR e.source_count != "
+                "(SELECT count(*) FROM (SELECT source_id FROM mention WHERE entity_id = e.id "
+                "UNION SELECT source_id FROM fact WHERE entity_id = e.id))"
             )
         ).all()
         assert bad == []
+        cevat = c.execute(
+            text("SELECT mention_count, source_count FROM entity WHERE id = 'cevat-pasha'")
+        ).one()
+        assert tuple(cevat) == (0, 1)  # named only in 001's infobox
         row = c.execute(
             text("SELECT mention_count, source_count FROM entity WHERE id = 'nakhchivan'")
         ).one()

@@ -146,9 +146,30 @@ def run(ctx: BuildContext) -> None:
         recs.sort(key=lambda r: r.start)
 
     mention_count = Counter(m.entity_id for m in mentions)
+    facts = [
+        (source_id, f)
+        for source_id, doc in ctx.documents
+        for f in infobox_facts(doc.infobox, recognizer)
+    ]
+    fact_rows = [
+        {
+            "source_id": source_id,
+            "conflict": f.conflict,
+            "side": f.side,
+            "role": f.role,
+            "text": f.text,
+            "entity_id": f.entity_id,
+        }
+        for source_id, f in facts
+    ]
+    # An entity's sources: where it is mentioned, or named in an infobox (commanders
+    # such as Cevat Pasha appear only in 001's front matter).
     sources: dict[str, set[str]] = defaultdict(set)
     for m in mentions:
         sources[m.entity_id].add(m.source_id)
+    for source_id, fact in facts:
+        if fact.entity_id is not None:
+            sources[fact.entity_id].add(source_id)
 
     entity_rows: list[dict[str, Any]] = [
         {
@@ -194,23 +215,11 @@ def run(ctx: BuildContext) -> None:
                     "method": m.method,
                     "as_participant": m.as_participant,
                 }
-                for sid in sorted(result.mentions, key=list(result.mentions).index)
-                for m in result.mentions[sid]
+                for records in result.mentions.values()
+                for m in records
             ],
         )
 
-    fact_rows = [
-        {
-            "source_id": source_id,
-            "conflict": f.conflict,
-            "side": f.side,
-            "role": f.role,
-            "text": f.text,
-            "entity_id": f.entity_id,
-        }
-        for source_id, doc in ctx.documents
-        for f in infobox_facts(doc.infobox, recognizer)
-    ]
     if fact_rows:
         ctx.session.execute(insert(_table(Fact)), fact_rows)
 
