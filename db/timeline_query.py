@@ -369,6 +369,26 @@ class TimelineQuery:
         return {k: v for k, v in rows}
 
     # --- viewport ----------------------------------------------------------
+    def _overlap(
+        self, first: int, last: int, shorter_than: int | None, at_least: int | None
+    ) -> list[ColumnElement[bool]]:
+        """Conditions on the interval index (or Event) for events overlapping [first, last],
+        optionally only those spanning fewer / at least so many days."""
+        lo, hi = (
+            (_rtree.c.earliest, _rtree.c.latest)
+            if self._rtree_ready()
+            else (
+                Event.earliest,
+                Event.latest,
+            )
+        )
+        conds: list[ColumnElement[bool]] = [lo <= last, hi >= first]
+        if shorter_than is not None:
+            conds.append(hi - lo < shorter_than)
+        if at_least is not None:
+            conds.append(hi - lo >= at_least)
+        return conds
+
     def events_in(
         self,
         density: Density,
@@ -376,8 +396,13 @@ class TimelineQuery:
         last: int,
         limit: int,
         focus: Focus = Focus(),
+        shorter_than: int | None = None,
     ) -> list[EventMark] | None:
-        """Events overlapping days ``[first, last]``, sorted by start; None if more than ``limit``."""
+        """Events overlapping days ``[first, last]``, sorted by start; None if more than ``limit``.
+
+        ``shorter_than`` leaves out events spanning that many days or more (they are counted
+        per lane by :meth:`long_counts` instead).
+        """
         key = lane_key(density.mode).label("lane")
         in_focus: ColumnElement[Any] = (
             literal(True) if focus.is_empty() else focus_clause(focus)
@@ -393,18 +418,12 @@ class TimelineQuery:
             key,
             in_focus,
         )
+        where = self._overlap(first, last, shorter_than, None)
         if self._rtree_ready():
-            hits = (
-                select(_rtree.c.rowkey)
-                .where(_rtree.c.earliest <= last, _rtree.c.latest >= first)
-                .limit(limit + 1)
-                .subquery()
-            )
+            hits = select(_rtree.c.rowkey).where(*where).limit(limit + 1).subquery()
             stmt = select(*cols).join(hits, hits.c.rowkey == Event.rowkey)
         else:
-            stmt = (
-                select(*cols).where(Event.earliest <= last, Event.latest >= first).limit(limit + 1)
-            )
+            stmt = select(*cols).where(*where).limit(limit + 1)
         # A plain connection, not a Session: this runs inside a paint, and the ORM's row
         # processing would double its cost for rows that are only read once.
         with self._engine.connect() as con:
@@ -420,25 +439,33 @@ class TimelineQuery:
         marks.sort(key=lambda m: (m.earliest, m.latest, m.id))
         return marks
 
-    def count_in(self, first: int, last: int, cap: int) -> int:
+    def count_in(self, first: int, last: int, cap: int, shorter_than: int | None = None) -> int:
         """How many events overlap days ``[first, last]``, counting no further than ``cap``."""
+        where = self._overlap(first, last, shorter_than, None)
+        base = select(literal(1))
         if self._rtree_ready():
-            inner = (
-                select(literal(1))
-                .select_from(_rtree)
-                .where(_rtree.c.earliest <= last, _rtree.c.latest >= first)
-                .limit(cap)
-                .subquery()
-            )
-        else:
-            inner = (
-                select(literal(1))
-                .where(Event.earliest <= last, Event.latest >= first)
-                .limit(cap)
-                .subquery()
-            )
+            base = base.select_from(_rtree)
+        inner = base.where(*where).limit(cap).subquery()
         with self._engine.connect() as con:
             return int(con.execute(select(func.count()).select_from(inner)).scalar_one())
+
+    def long_counts(
+        self, density: Density, first: int, last: int, at_least: int, cap: int = 20_000
+    ) -> list[int]:
+        """Per lane, how many events spanning ``at_least`` days or more overlap [first, last]."""
+        key = lane_key(density.mode).label("lane")
+        where = self._overlap(first, last, None, at_least)
+        if self._rtree_ready():
+            hits = select(_rtree.c.rowkey).where(*where).limit(cap).subquery()
+            stmt = select(key, func.count()).join(hits, hits.c.rowkey == Event.rowkey)
+        else:
+            stmt = select(key, func.count()).where(*where)
+        stmt = stmt.group_by(key)
+        counts = [0] * len(density.lanes)
+        with self._engine.connect() as con:
+            for lane, n in con.execute(stmt).all():
+                counts[density.lane_of(lane)] += int(n)
+        return counts
 
     # --- single events ---------------------------------------------------
     def interval(self, event_id: str) -> tuple[int, int] | None:

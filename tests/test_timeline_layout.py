@@ -132,3 +132,26 @@ def test_viewport_query_matches_a_plain_interval_scan(query_db: Path) -> None:
     assert q.events_in(density, first, last, len(expected) - 1) is None
     assert sum(lane.count for lane in density.lanes) == 2_000
     engine.dispose()
+
+
+def test_long_events_are_counted_apart_when_they_would_crowd_out_the_rest(
+    query_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from db.database import readonly_engine
+    from desktop.timeline import data as data_module
+    from desktop.timeline.data import TimelineData
+
+    engine = readonly_engine(query_db)
+    data = TimelineData(engine)
+    lo, _hi = data.span()
+    first, last = lo + 5000, lo + 5006
+    everything = data.query.count_in(first, last, 10_000)
+    short = data.query.count_in(first, last, 10_000, shorter_than=64)
+    assert everything > short
+    monkeypatch.setattr(data_module, "DETAIL_LIMIT", everything - 1)
+    marks = data.marks(first, last)
+    assert marks is not None
+    assert all(m.latest - m.earliest < 64 for m in marks)
+    assert data.long_counts is not None
+    assert sum(data.long_counts) >= everything - len(marks)
+    engine.dispose()

@@ -108,6 +108,7 @@ class TimelineCanvas(QWidget):
         self._label_width: dict[tuple[str, bool], float] = {}
         self._header_pixmap: tuple[object, QPixmap] | None = None
         self._phase_layout: tuple[object, PhaseLayout] | None = None
+        self._badges: list[tuple[QRectF, int, int]] = []  # "+N longer" per lane, last frame
         self._density_frame: tuple[list[int], list[list[int]], list[tuple[float, float]]] | None = (
             None
         )
@@ -291,6 +292,7 @@ class TimelineCanvas(QWidget):
         p.fillRect(self.rect(), st.base)
         self._hits = []
         self._headers = []
+        self._badges = []
         self._density_frame = None
         geometry = self.lane_geometry()
         vp = self.viewport
@@ -614,6 +616,7 @@ class TimelineCanvas(QWidget):
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
             p.setPen(pen)
             p.drawPoints(centres)
+        self._paint_long_badges(p, st, geometry)
         labels.sort(key=lambda label: label[3])  # the selected event's title last, on top
         for rect, text, color, bold, inside in labels:
             fm = self._fm_bold if bold else self._fm
@@ -629,6 +632,26 @@ class TimelineCanvas(QWidget):
             pen = QPen(st.highlight if event_id == self.current else st.mid_text, 2.0)
             p.setPen(pen)
             p.drawRoundedRect(rect.adjusted(-2.5, -2.5, 2.5, 2.5), 3, 3)
+
+    def _paint_long_badges(
+        self, p: QPainter, st: TimelineStyle, geometry: list[tuple[float, float]]
+    ) -> None:
+        """Per lane, how many events spanning far more than the view were left out of it."""
+        counts = self.data.long_counts
+        if not counts:
+            return
+        right = float(self.width()) - 4
+        fm = self._fm_small
+        for lane, ((top, h), n) in enumerate(zip(geometry, counts, strict=False)):
+            if not n or self.data.density.lanes[lane].key in self.collapsed:
+                continue
+            text = f"+{_short_count(n)} longer"
+            w = fm.horizontalAdvance(text) + 8
+            rect = QRectF(right - w, top + h - fm.height() - 3, w, fm.height() + 2)
+            p.fillRect(rect, st.header)
+            p.setPen(st.mid_text)
+            self._draw_static(p, rect.x() + 4, rect.bottom() - 1 - fm.descent(), text, "small")
+            self._badges.append((rect, lane, n))
 
     def _paint_density(
         self, p: QPainter, st: TimelineStyle, geometry: list[tuple[float, float]]
@@ -844,6 +867,12 @@ class TimelineCanvas(QWidget):
 
     def _tooltip_at(self, pos: QPointF) -> str | None:
         """Tooltip text for an event mark, a cluster, a phase or a lane header."""
+        for rect, _lane, n in self._badges:
+            if rect.contains(pos):
+                return (
+                    f"{n:,} events in this lane span far more than the visible days "
+                    "(dates known only to the month, season or year).<br>Zoom out to see them."
+                )
         hit = self.hit_at(pos)
         if hit is not None:
             return self._tooltip(hit)

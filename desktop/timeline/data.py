@@ -30,6 +30,14 @@ class _Cached:
     last: int
     marks: list[EventMark]
     starts: list[int]
+    shorter_than: int | None = None  # events this long or longer were left out...
+    long_counts: list[int] | None = None  # ... and counted per lane here
+
+    def fits(self, view_days: int) -> bool:
+        """Whether the split into short and long events still suits a view this wide."""
+        if self.shorter_than is None:
+            return True
+        return 2 * view_days <= self.shorter_than <= 16 * view_days
 
 
 class TimelineData:
@@ -43,6 +51,7 @@ class TimelineData:
         self.density: Density = self.query.density(mode)
         self._cache: _Cached | None = None
         self._too_many: tuple[int, int] | None = None  # last range found too dense to list
+        self.long_counts: list[int] | None = None  # per lane, events left out of marks()
         self._dense_key: tuple[int, bool] | None = None
         self._dense: tuple[int, int, list[array[int]]] | None = None
 
@@ -92,40 +101,71 @@ class TimelineData:
         return sum(d.count(first, last) for d in self.density.all)
 
     def marks(self, start: float, end: float) -> list[EventMark] | None:
-        """Events overlapping the visible days, or None when there are too many to draw singly."""
+        """Events overlapping the visible days, or None when there are too many to draw singly.
+
+        When only events much longer than the view make it too many (a year-long "in 1919"
+        extent carries no position inside a week), those are left out of the list and counted
+        per lane in :attr:`long_counts` instead.
+        """
         first, last = math.floor(start), math.ceil(end)
+        self.long_counts = None
         if self.estimate(first, last) > DETAIL_LIMIT:
             return None
         c = self._cache
-        if c is None or first < c.first or last > c.last:
+        if c is None or first < c.first or last > c.last or not c.fits(last - first + 1):
             tm = self._too_many
             if tm is not None and first <= tm[0] and tm[1] <= last:
                 return None  # contains a range already known to be too dense
-            # A bounded count first: long (month/year) events overlap many days, and the
-            # midpoint estimate above does not see them.
-            if self.query.count_in(first, last, DETAIL_LIMIT + 1) > DETAIL_LIMIT:
+            c = self._fetch(first, last)
+            if c is None:
                 self._too_many = (first, last)
                 return None
-            # Fetch half a screen more on each side so panning is served from memory, unless
-            # that would be more than the limit anyway (then fetch just what is visible).
-            margin = (last - first + 1) // 2
-            marks = None
-            if self.estimate(first - margin, last + margin) <= 2 * DETAIL_LIMIT:
-                marks = self.query.events_in(
-                    self.density, first - margin, last + margin, 2 * DETAIL_LIMIT, self.focus
-                )
-            if marks is not None:
-                c = _Cached(first - margin, last + margin, marks, [m.earliest for m in marks])
-            else:
-                marks = self.query.events_in(self.density, first, last, DETAIL_LIMIT, self.focus)
-                if marks is None:
-                    self._too_many = (first, last)
-                    return None
-                c = _Cached(first, last, marks, [m.earliest for m in marks])
             self._cache = c
+        self.long_counts = c.long_counts
         end_i = bisect_right(c.starts, last)
         visible = [m for m in c.marks[:end_i] if m.latest >= first]
         return visible if len(visible) <= DETAIL_LIMIT else None
+
+    def _fetch(self, first: int, last: int) -> _Cached | None:
+        q = self.query
+        # A bounded count first: long (month/year) events overlap many days, and the midpoint
+        # estimate does not see them.
+        shorter_than: int | None = None
+        if q.count_in(first, last, DETAIL_LIMIT + 1) > DETAIL_LIMIT:
+            # Leave out what spans more than a few views; a power of two keeps the same split
+            # (and the cache) while zooming a little.
+            shorter_than = 1 << max(5, math.ceil(math.log2(4 * (last - first + 1))))
+            if q.count_in(first, last, DETAIL_LIMIT + 1, shorter_than) > DETAIL_LIMIT:
+                return None
+        # Half a screen more on each side so panning is served from memory, unless that would
+        # be more than the limit anyway (then just what is visible).
+        margin = (last - first + 1) // 2
+        marks = None
+        if self.estimate(first - margin, last + margin) <= 2 * DETAIL_LIMIT:
+            marks = q.events_in(
+                self.density,
+                first - margin,
+                last + margin,
+                2 * DETAIL_LIMIT,
+                self.focus,
+                shorter_than,
+            )
+        if marks is None:
+            margin = 0
+            marks = q.events_in(self.density, first, last, DETAIL_LIMIT, self.focus, shorter_than)
+            if marks is None:
+                return None
+        long_counts = None
+        if shorter_than is not None:
+            long_counts = q.long_counts(self.density, first - margin, last + margin, shorter_than)
+        return _Cached(
+            first - margin,
+            last + margin,
+            marks,
+            [m.earliest for m in marks],
+            shorter_than,
+            long_counts,
+        )
 
     def bin_counts(self, edges: list[int], focus: bool = False) -> list[list[int]]:
         """Counts per lane per bin; bin i holds midpoints in ``[edges[i], edges[i+1])``."""
