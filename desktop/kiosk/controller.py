@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QScroller,
     QScrollerProperties,
+    QSizePolicy,
     QSplitter,
     QToolBar,
     QWidget,
@@ -254,6 +255,9 @@ class KioskController(QObject):
         self._disable_actions()
         self._adapt_panes()
         app.installEventFilter(self)
+        # An explicit minimum keeps the layout from demanding more than the screen has (the
+        # larger type widens long labels): a window bigger than its screen drops full screen.
+        w.setMinimumSize(320, 240)
         w.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         if fullscreen:
             w.showFullScreen()
@@ -345,6 +349,8 @@ class KioskController(QObject):
         entities.tree.header().resizeSection(2, round(self.font_pt * 7))
         if not self.settings.search:
             source.find_edit.hide()
+        # Long one-line labels may clip rather than widen their pane past the screen.
+        source.nav_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         pane = w.timeline_pane
         if isinstance(pane, TimelinePane):
             # The canvas lays lanes out in fixed pixel rows: a moderate scale keeps labels
@@ -352,6 +358,10 @@ class KioskController(QObject):
             font = QFont(self._saved_font)
             font.setPointSizeF(self._saved_font.pointSizeF() * min(self.settings.type_scale, 1.25))
             pane.canvas.setFont(font)
+            pane.range_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            pane.range_label.setAlignment(
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            )
             for label in pane.findChildren(QLabel):
                 if label.text().startswith("●"):  # the mark legend: no room for it here
                     label.hide()
@@ -554,13 +564,14 @@ class KioskController(QObject):
             return False
         if etype == QEvent.Type.Quit:
             return self._locked
-        if watched is self.window:
+        if etype in _WINDOW_EVENTS:
+            if watched is not self.window:
+                return False
             if etype == QEvent.Type.Close:
                 if self._locked:
                     event.ignore()
                     return True
-                return False
-            if etype == QEvent.Type.WindowStateChange and self._locked:
+            elif etype == QEvent.Type.WindowStateChange and self._locked:
                 QTimer.singleShot(0, self, self._keep_full_screen)
             elif etype == QEvent.Type.Resize:
                 QTimer.singleShot(0, self, self.apply_layout)
