@@ -24,7 +24,7 @@ from sqlalchemy import Table, insert
 
 from db.entities.discover import find_unknown, load_stoplist, lowercase_vocabulary
 from db.entities.gazetteer import Gazetteer, load_gazetteer
-from db.entities.infobox import infobox_facts
+from db.entities.infobox import FactRow, infobox_facts
 from db.entities.recognize import Recognizer
 from db.models import Alias, Base, Entity, Fact, Mention
 
@@ -101,16 +101,43 @@ def recognize_document(
     return out
 
 
+Occurrence = tuple[str, int, int, int, str]  # source id, passage id, start, end, guessed type
+
+
 def run(ctx: BuildContext) -> None:
+    """Recognize, discover, store: every curated entity, every mention, every infobox fact."""
     started = time.perf_counter()
     gazetteer: Gazetteer = load_gazetteer()
     recognizer = Recognizer(gazetteer)
-    stop = load_stoplist()
     result = EntityResult(recognizer, {e.id: e.type for e in gazetteer.entities})
-    vocab = lowercase_vocabulary(doc.normalized for _sid, doc in ctx.documents)
 
-    mentions: list[MentionRecord] = []
-    discovered: dict[str, list[tuple[str, int, int, int, str]]] = defaultdict(list)
+    discovered = _recognize_all(ctx, recognizer, result)
+    new_entities = _discovered_entities(discovered, result)
+    for records in result.mentions.values():
+        records.sort(key=lambda r: r.start)
+    facts = [
+        (source_id, f)
+        for source_id, doc in ctx.documents
+        for f in infobox_facts(doc.infobox, recognizer)
+    ]
+    _store(ctx, gazetteer, new_entities, result, facts)
+
+    ctx.data["entities"] = result
+    n_mentions = sum(len(records) for records in result.mentions.values())
+    ctx.log(
+        f"entities: {len(gazetteer.entities)} curated, {len(new_entities)} discovered, "
+        f"{n_mentions} mentions, {len(facts)} infobox facts "
+        f"({time.perf_counter() - started:.2f} s)"
+    )
+
+
+def _recognize_all(
+    ctx: BuildContext, recognizer: Recognizer, result: EntityResult
+) -> dict[str, list[Occurrence]]:
+    """Gazetteer mentions of every document (into ``result``), and the names left over."""
+    stop = load_stoplist()
+    vocab = lowercase_vocabulary(doc.normalized for _sid, doc in ctx.documents)
+    discovered: dict[str, list[Occurrence]] = defaultdict(list)
     for source_id, doc in ctx.documents:
         passages = ctx.passages.get(source_id, [])
         found = recognize_document(recognizer, doc, passages, source_id)
@@ -124,9 +151,14 @@ def run(ctx: BuildContext) -> None:
             pid = ids[bisect_right(starts, cand.start) - 1]
             discovered[cand.name].append((source_id, pid, cand.start, cand.end, cand.type))
         result.mentions[source_id] = found
-        mentions.extend(found)
+    return discovered
 
-    # Names nobody curated become entities too, so nothing named is invisible.
+
+def _discovered_entities(
+    discovered: dict[str, list[Occurrence]], result: EntityResult
+) -> list[dict[str, Any]]:
+    """Names nobody curated become entities too (``curated`` false), so nothing named
+    is invisible; each gets the type guessed most often for it."""
     new_entities: list[dict[str, Any]] = []
     used = set(result.types)
     for name in sorted(discovered):
@@ -140,28 +172,20 @@ def run(ctx: BuildContext) -> None:
         new_entities.append({"id": eid, "type": etype, "name": name, "curated": False})
         for source_id, pid, start, end, _t in occurrences:
             rec = MentionRecord(eid, source_id, pid, start, end, name, "discovered", True)
-            mentions.append(rec)
             result.mentions[source_id].append(rec)
-    for recs in result.mentions.values():
-        recs.sort(key=lambda r: r.start)
+    return new_entities
 
+
+def _store(
+    ctx: BuildContext,
+    gazetteer: Gazetteer,
+    new_entities: list[dict[str, Any]],
+    result: EntityResult,
+    facts: list[tuple[str, FactRow]],
+) -> None:
+    """Entity rows with their counts, then aliases, mentions and facts (bulk inserts)."""
+    mentions = [m for records in result.mentions.values() for m in records]
     mention_count = Counter(m.entity_id for m in mentions)
-    facts = [
-        (source_id, f)
-        for source_id, doc in ctx.documents
-        for f in infobox_facts(doc.infobox, recognizer)
-    ]
-    fact_rows = [
-        {
-            "source_id": source_id,
-            "conflict": f.conflict,
-            "side": f.side,
-            "role": f.role,
-            "text": f.text,
-            "entity_id": f.entity_id,
-        }
-        for source_id, f in facts
-    ]
     # An entity's sources: where it is mentioned, or named in an infobox (commanders
     # such as Cevat Pasha appear only in 001's front matter).
     sources: dict[str, set[str]] = defaultdict(set)
@@ -191,7 +215,7 @@ def run(ctx: BuildContext) -> None:
     for row in entity_rows:
         row["mention_count"] = mention_count.get(row["id"], 0)
         row["source_count"] = len(sources.get(row["id"], ()))
-        row["event_count"] = 0
+        row["event_count"] = 0  # the events stage fills it
     ctx.session.execute(insert(_table(Entity)), entity_rows)
 
     alias_rows = [
@@ -215,17 +239,21 @@ def run(ctx: BuildContext) -> None:
                     "method": m.method,
                     "as_participant": m.as_participant,
                 }
-                for records in result.mentions.values()
-                for m in records
+                for m in mentions
             ],
         )
-
-    if fact_rows:
-        ctx.session.execute(insert(_table(Fact)), fact_rows)
-
-    ctx.data["entities"] = result
-    ctx.log(
-        f"entities: {len(gazetteer.entities)} curated, {len(new_entities)} discovered, "
-        f"{len(mentions)} mentions, {len(fact_rows)} infobox facts "
-        f"({time.perf_counter() - started:.2f} s)"
-    )
+    if facts:
+        ctx.session.execute(
+            insert(_table(Fact)),
+            [
+                {
+                    "source_id": source_id,
+                    "conflict": f.conflict,
+                    "side": f.side,
+                    "role": f.role,
+                    "text": f.text,
+                    "entity_id": f.entity_id,
+                }
+                for source_id, f in facts
+            ],
+        )
