@@ -11,7 +11,18 @@ case-sensitive: proper names are capitalised, and lower-case ``dro`` or
 Possessives need no special case (``Andranik's``: the apostrophe is a
 boundary), except in document 002, whose apostrophes were stripped
 (``Andraniks``, ``Dros``): a name followed directly by ``s`` and a boundary
-is accepted as its possessive.
+is accepted as its possessive. After a lower-case prefix (``anti-Soviet``,
+``pro-Russian``) a spelling is not a mention.
+
+An adjective (``Armenian``) is always a mention of its polity or people, and
+a participant only when what follows is an actor or an action (``Armenian
+troops``, ``Armenian government``, ``Armenian offensive``, ``British Gen.
+Thomson``) or when it is used as a noun (``the British withdrew``); ``Armenian
+villages`` is not.
+
+A spelling shared by several entities (``Sultanov``, ``Khalil``) goes to the
+candidate last named in full earlier in the same section; failing that, to the
+one whose context words occur around it; failing that, to the first listed.
 """
 
 from __future__ import annotations
