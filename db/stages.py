@@ -18,6 +18,7 @@ STAGE_MODULES = (
     "db.timex.stage",
     "db.entities.stage",
     "db.events.stage",
+    "db.search_index",  # search tables over entities, aliases and events (after events)
 )
 
 
