@@ -291,10 +291,13 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from db.database import readonly_engine
-    from db.search import search
+    from db.search import search_all
 
     engine = readonly_engine(_database(args))
-    for hit in search(engine, " ".join(args.query), limit=args.limit):
+    result = search_all(engine, " ".join(args.query), limit=args.limit)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for hit in result.hits:
         print(json.dumps(hit.to_json(), ensure_ascii=False))
     return 0
 
