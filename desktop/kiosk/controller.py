@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QScroller,
     QScrollerProperties,
-    QSizePolicy,
     QSplitter,
     QToolBar,
     QWidget,
@@ -350,7 +349,7 @@ class KioskController(QObject):
         if not self.settings.search:
             source.find_edit.hide()
         # Long one-line labels may clip rather than widen their pane past the screen.
-        source.nav_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        source.nav_label.setMinimumWidth(1)
         pane = w.timeline_pane
         if isinstance(pane, TimelinePane):
             # The canvas lays lanes out in fixed pixel rows: a moderate scale keeps labels
@@ -358,10 +357,7 @@ class KioskController(QObject):
             font = QFont(self._saved_font)
             font.setPointSizeF(self._saved_font.pointSizeF() * min(self.settings.type_scale, 1.25))
             pane.canvas.setFont(font)
-            pane.range_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            pane.range_label.setAlignment(
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-            )
+            pane.range_label.setMinimumWidth(1)
             for label in pane.findChildren(QLabel):
                 if label.text().startswith("●"):  # the mark legend: no room for it here
                     label.hide()
@@ -389,7 +385,7 @@ class KioskController(QObject):
         """Timeline across the top, entities left, text centre, event right, sized to the screen."""
         w = self.window
         width, height = max(w.width(), 800), max(w.height(), 600)
-        w.resizeDocks([w.timeline_dock], [round(height * 0.42)], Qt.Orientation.Vertical)
+        w.resizeDocks([w.timeline_dock], [round(height * 0.48)], Qt.Orientation.Vertical)
         w.resizeDocks(
             [w.entity_dock, w.detail_dock],
             [round(width * 0.21), round(width * 0.31)],
