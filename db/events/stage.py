@@ -535,6 +535,10 @@ def _store(
         participants.extend((eid, e, r) for e, r in sorted(roles.items()))
 
     events.sort(key=lambda e: (e["earliest"], e["latest"], e["id"]))
+    # Rows in index order insert much faster into SQLite's B-trees on large corpora
+    # (sorted() is stable: each event's evidence keeps its order).
+    evidence.sort(key=lambda r: r[0])
+    participants.sort()
     for i, e in enumerate(events, start=1):
         e["rowkey"] = i
     columns = list(events[0]) if events else []
