@@ -599,6 +599,8 @@ class TimelineCanvas(QWidget):
                         lane_i,
                     )
                 )
+        # Rectangles are axis-aligned: antialiasing them only costs time. Dots need it.
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         for (kind, faded), rects in extents.items():
             fill = QColor(st.kind_color(kind))
             fill.setAlphaF(0.07 if faded else 0.22)
@@ -610,6 +612,7 @@ class TimelineCanvas(QWidget):
             p.setBrush(st.kind_color(kind, 0.25 if faded else 0.9))
             p.drawRects(rects)
         p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for (kind, faded, radius), centres in points.items():
             # One call per colour: a round-capped pen as wide as the dot draws each point.
             pen = QPen(st.kind_color(kind, 0.25 if faded else 1.0), 2 * radius)
