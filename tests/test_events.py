@@ -106,6 +106,17 @@ def test_event_ids_are_stable_and_readable(con: sqlite3.Connection) -> None:
         assert eid == eid.strip() and " " not in eid and len(eid) <= 100
 
 
+def test_event_ids_are_the_same_after_a_rebuild(con: sqlite3.Connection, tmp_path: Path) -> None:
+    from db.build import build_database
+
+    out = tmp_path / "again.sqlite"
+    build_database(Path(__file__).resolve().parent.parent / "resources" / "corpus", out)
+    again = sqlite3.connect(out)
+    first = con.execute("SELECT id, rowkey, title, value FROM event ORDER BY id").fetchall()
+    second = again.execute("SELECT id, rowkey, title, value FROM event ORDER BY id").fetchall()
+    assert [tuple(r) for r in first] == second
+
+
 def test_titles_are_short(con: sqlite3.Connection) -> None:
     titles = [r[0] for r in con.execute("SELECT title FROM event")]
     assert all(0 < len(t) <= 70 for t in titles)
