@@ -17,10 +17,12 @@ import re
 import time
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Table, insert
+from sqlalchemy.orm import Session
 
 from db.entities.discover import find_unknown, load_stoplist, lowercase_vocabulary
 from db.entities.gazetteer import Gazetteer, load_gazetteer
@@ -61,6 +63,25 @@ def _table(model: type[Base]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
+
+
+def _insert_tuples(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """executemany of plain tuples on the session's own connection and transaction.
+
+    A large corpus has millions of mentions: this is 2.5 times faster than
+    ``session.execute(insert(table), dicts)`` (Core builds a dict per row and
+    compiles parameters from it). The column names come from the table, so the
+    statement follows the model."""
+    connection = session.connection()
+    if connection.dialect.paramstyle != "qmark":  # not SQLite: let SQLAlchemy bind
+        session.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
+        return
+    quote = connection.dialect.identifier_preparer.quote
+    names = ", ".join(quote(table.c[c].name) for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    connection.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", rows)
 
 
 def _slug(name: str) -> str:
@@ -226,22 +247,7 @@ def _store(
     ctx.session.execute(insert(_table(Alias)), alias_rows)
 
     if mentions:
-        ctx.session.execute(
-            insert(_table(Mention)),
-            [
-                {
-                    "entity_id": m.entity_id,
-                    "source_id": m.source_id,
-                    "passage_id": m.passage_id,
-                    "start": m.start,
-                    "end": m.end,
-                    "text": m.text,
-                    "method": m.method,
-                    "as_participant": m.as_participant,
-                }
-                for m in mentions
-            ],
-        )
+        _insert_tuples(ctx.session, _table(Mention), MentionRecord._fields, mentions)
     if facts:
         ctx.session.execute(
             insert(_table(Fact)),
