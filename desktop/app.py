@@ -63,12 +63,9 @@ def create_application(*, offscreen: bool = False, dark: bool | None = None) -> 
     else:
         assert isinstance(existing, QApplication)
         app = existing
-    from desktop.paths import APP, ORG
+    from desktop.paths import ensure_names
 
-    if not app.organizationName():
-        app.setOrganizationName(ORG)
-    if not app.applicationName():
-        app.setApplicationName(APP)
+    ensure_names()
     app.setApplicationDisplayName("Chronoscope")
     if not app.property("chronoscopeFonts"):
         theme.load_fonts()

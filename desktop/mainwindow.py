@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.restoreState(state, STATE_VERSION)
-        self.source_pane.set_original(settings.value(SETTINGS_ORIGINAL, False, type=bool))
+        self.source_pane.set_original(settings.value(SETTINGS_ORIGINAL, False, type=bool) is True)
 
     def save_layout(self) -> None:
         settings = QSettings()

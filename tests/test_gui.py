@@ -484,3 +484,51 @@ def test_screenshot_command_line(qtbot: Any, built_db: Path, tmp_path: Path, eng
 
         apply_palette(False)
     assert out.stat().st_size > 10_000
+
+
+def test_passage_with_several_events_offers_a_chooser(qtbot: Any, window: Any, engine: Any) -> None:
+    found = None
+    for info in query.sources(engine):
+        for span in query.evidence_in_source(engine, info.id):
+            for off in range(span.start, min(span.end, span.start + 60)):
+                events = query.events_at(engine, info.id, off)
+                if len(events) > 1 and query.mention_at(engine, info.id, off) is None:
+                    found = (info.id, off, events)
+                    break
+            if found:
+                break
+        if found:
+            break
+    if found is None:
+        pytest.skip("no passage in this build attests two events")  # data-dependent, not display
+    sid, off, events = found
+    window.selection.set_source(sid)
+    _click_text(qtbot, window, off)
+    menu = window.source_pane.chooser_menu
+    assert menu is not None
+    qtbot.waitUntil(menu.isVisible)
+    titles = [a.data() for a in menu.actions()]
+    assert titles == [e.id for e in events]
+    with qtbot.waitSignal(window.selection.eventChanged):
+        menu.actions()[1].trigger()
+    assert window.selection.event == events[1].id
+
+
+def test_select_entity_from_command_line_and_dark_toggle(
+    qtbot: Any, window: Any, engine: Any
+) -> None:
+    from desktop.app import apply_select
+    from desktop.theme import is_dark
+
+    polity = _busiest_entity(engine)
+    assert apply_select(window, engine, f"entity:{polity}") is None
+    assert window.selection.entity == polity
+    assert apply_select(window, engine, "event:no-such-event") is not None
+    assert apply_select(window, engine, "bogus") is not None
+    window.actions_["dark"].trigger()
+    try:
+        assert is_dark()
+        assert window.source_pane.marked_mentions  # highlights re-applied in the new colours
+    finally:
+        window.actions_["dark"].trigger()
+    assert not is_dark()

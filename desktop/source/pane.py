@@ -182,9 +182,8 @@ class SourcePane(QWidget):
         selection.sourceChanged.connect(self._on_selection_source_changed)
         selection.filtersChanged.connect(self._on_selection_filters_changed)
 
-        first = selection.source or (
-            self.sources_model.info(0).id if self.sources_model.rowCount() else None
-        )
+        info0 = self.sources_model.info(0)
+        first = selection.source or (info0.id if info0 is not None else None)
         if first is not None:
             self._show_source(first)
         self._update_nav()
