@@ -427,3 +427,11 @@ def test_tooltips_name_phases_and_lanes(pane, qtbot) -> None:  # type: ignore[no
     assert ph.title in QToolTip.text()
     top, _h = canvas.lane_geometry()[0]
     assert "Battle" in (canvas._tooltip_at(QPointF(40, top + 5)) or "")
+
+
+def test_filter_to_view_button_sets_the_date_filter(pane, qtbot, selection) -> None:  # type: ignore[no-untyped-def]
+    pane.set_visible_range(D(date(1918, 3, 1)), D(date(1918, 7, 1)))
+    qtbot.mouseClick(pane.filter_button, Qt.MouseButton.LeftButton)
+    assert selection.filters.earliest == D(date(1918, 3, 1))
+    assert selection.filters.latest == D(date(1918, 6, 30))
+    assert "O.S." not in pane.range_label.text()
