@@ -75,6 +75,7 @@ class Candidate:
     numbers: list[dict[str, object]]
     tokens: frozenset[str]  # content words, for merging
     order: int = 0  # position in the build, for deterministic tie-breaks
+    heading: bool = False  # from a section heading: evidence for an event, never one alone
 
 
 # Where one dated clause ends and the next begins, looking back from the next date.
@@ -407,6 +408,7 @@ def extract_candidates(passage: PassageData) -> list[Candidate]:
                 participants=participants,
                 numbers=find_numbers(clause),
                 tokens=content_tokens(clause),
+                heading=passage.kind == "heading",
             )
         )
         prev_kind, prev_clause = kind, clause

@@ -141,6 +141,7 @@ class Merger:
         fine = PRECISION_RANK.get(d.precision, 4)
         c_weight = self._weight(c.tokens)
         c_ents = {e for e, _ in c.participants}
+        c_places = {e for e, r in c.participants if r == "place"}
         seen: set[int] = set()
         best, best_score = -1, 0.0
         slack = NEAR_DAYS if fine == 0 else 0
@@ -186,6 +187,16 @@ class Merger:
                     continue
                 if c.kind in kinds and c.kind != "other":
                     score += 0.15 if same_day and c.kind in RARE_KINDS else 0.05
+                if (
+                    same_day
+                    and c.kind != "other"
+                    and c_places & k.entities
+                    and any(compatible(c.kind, kind) for kind in kinds if kind != "other")
+                    and all(m.source_id != c.source_id for m in k.members)
+                ):
+                    # Another document, the same day, a compatible kind of happening at the
+                    # same place: very likely the same happening, worded differently.
+                    score += 0.2
                 threshold = SAME_DAY_THRESHOLD if both_fine else COARSE_THRESHOLD
                 if not both_fine and k.members and c.kind != k.members[0].kind:
                     threshold += 0.15
@@ -198,6 +209,10 @@ class Merger:
             k.weight = self._weight(k.tokens)
             k.entities |= c_ents
             k.passages.add(c.passage_id)
+            return
+        if c.heading:
+            # "Sovietization of Armenia, December 1920" names a section; it attests an
+            # event told in the text, but is not an account of its own.
             return
         self.add_cluster(
             Cluster(
@@ -219,6 +234,7 @@ def merge(candidates: list[Candidate], merger: Merger | None = None) -> list[Clu
     ordered = sorted(
         candidates,
         key=lambda c: (
+            c.heading,
             PRECISION_RANK.get(c.date.precision, 4),
             c.date.latest - c.date.earliest,
             c.order,
@@ -234,6 +250,7 @@ def primary(k: Cluster) -> Candidate:
     return min(
         k.members,
         key=lambda c: (
+            c.heading,
             PRECISION_RANK.get(c.date.precision, 4),
             c.date.latest - c.date.earliest,
             c.date.inferred,

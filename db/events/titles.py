@@ -287,10 +287,18 @@ _OFFSET_LEAD = re.compile(
 )
 
 
+_DATE_LEAD = re.compile(
+    r"^(?:(?:on|in|by)\s+)?(?:\d{1,2}\s+(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)|(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\s+\d{1,2})(?:,?\s+\d{4})?\s*,\s*"
+)
+
+
 def _strip_lead(s: str) -> str:
     s = _OFFSET_LEAD.sub("", s)
     for _ in range(6):
         s = _EMPTY_LEAD.sub("", s).lstrip(" ,;:.-–—")
+        s = _DATE_LEAD.sub("", s)
         if not s:
             return s
         m = _LEAD.match(s)
@@ -307,8 +315,23 @@ def _strip_lead(s: str) -> str:
 _APPOSITIVE = re.compile(r"^([^,]{2,60}?),\s+[^,]{2,80}?,\s+(?=(\w+))")
 
 
+_PARTICIPIAL_ASIDE = re.compile(
+    r",\s*(?:comprising|consisting|including|numbering|composed|supported|accompanied|backed|"
+    r"made up|supplemented|headed|led|commanded)\b[^;]*?,\s*(?=(?:already\s+|also\s+)?"
+    r"(?:had|has|was|were|[a-z]{3,}ed)\b)"
+)
+
+
+_BY_ASIDE = re.compile(
+    r",\s*(?:supplemented|supported|accompanied|backed|led|commanded|headed)\s+by\s+"
+    r"(?:[\w'’-]+\s+){1,6}?(?=(?:[a-z]{3,}ed|had|was|were)\b)"
+)
+
+
 def _drop_appositive(s: str) -> str:
     """``General Salimov, the commander, reported`` → ``General Salimov reported``."""
+    s = _PARTICIPIAL_ASIDE.sub(" ", s, count=1)
+    s = _BY_ASIDE.sub(" ", s, count=1)
     m = _APPOSITIVE.match(s)
     if m is None:
         return s
