@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QContextMenuEvent, QDesktopServices, QNativeGestureEvent, QPointingDevice
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QScroller,
     QWidget,
 )
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Event
@@ -107,13 +109,7 @@ def test_tour_stops_are_the_key_events_in_date_order(engine: Any) -> None:
     stops = tour_stops(engine)
     assert len(stops) >= 5
     with Session(engine) as s:
-        keys = set(
-            s.scalars(
-                Event.__table__.select()
-                .with_only_columns(Event.id)
-                .where(Event.key_event.is_(True))
-            )
-        )
+        keys = set(s.scalars(select(Event.id).where(Event.key_event.is_(True))))
     assert {stop.event_id for stop in stops} == keys
     assert [stop.earliest for stop in stops] == sorted(stop.earliest for stop in stops)
 
@@ -320,6 +316,39 @@ def test_pinch_zooms_the_timeline(qtbot: Any, make_kiosk: Any) -> None:
     assert e2 - s2 < (end - start) * 0.8
     assert not kiosk.attract_active
     _pinch(canvas, -0.3)  # fingers together: zoom out
+    s3, e3 = canvas.visible_range()
+    assert e3 - s3 > e2 - s2
+
+
+def _touch_pinch(canvas: QWidget, device: QPointingDevice, spread: int) -> None:
+    """Two fingers on the canvas moving apart (spread > 0) or together."""
+    c = canvas.rect().center()
+    gap = 40 if spread > 0 else 160
+
+    def points(d: int) -> tuple[QPoint, QPoint]:
+        return QPoint(c.x() - d, c.y()), QPoint(c.x() + d, c.y())
+
+    a, b = points(gap)
+    QTest.touchEvent(canvas, device).press(0, a, canvas).press(1, b, canvas).commit()
+    for step in range(1, 8):
+        a, b = points(gap + step * spread)
+        QTest.touchEvent(canvas, device).move(0, a, canvas).move(1, b, canvas).commit()
+        QApplication.processEvents()
+    QTest.touchEvent(canvas, device).release(0, a, canvas).release(1, b, canvas).commit()
+    QApplication.processEvents()
+
+
+def test_two_finger_touch_pinch_zooms_the_timeline(make_kiosk: Any) -> None:
+    window, kiosk, _ = make_kiosk()
+    canvas = window.timeline_pane.canvas
+    device = QTest.createTouchDevice()
+    start, end = canvas.visible_range()
+    _touch_pinch(canvas, device, 15)  # the first touch only wakes the kiosk
+    assert not kiosk.attract_active and canvas.visible_range() == (start, end)
+    _touch_pinch(canvas, device, 15)
+    s2, e2 = canvas.visible_range()
+    assert e2 - s2 < (end - start) * 0.95
+    _touch_pinch(canvas, device, -15)
     s3, e3 = canvas.visible_range()
     assert e3 - s3 > e2 - s2
 

@@ -318,9 +318,10 @@ class KioskController(QObject):
     def _disable_actions(self) -> None:
         w = self.window
         actions = set(w.findChildren(QAction)) | set(w.actions())
+        words = BLOCKED_ACTION_WORDS + (() if self.settings.search else ("find",))
         for action in actions:
             name = f"{action.objectName()} {action.text()}".lower().replace("&", "")
-            if any(word in name for word in BLOCKED_ACTION_WORDS):
+            if any(word in name for word in words):
                 action.setEnabled(False)
                 action.setShortcuts([])
 
