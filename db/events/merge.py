@@ -84,7 +84,7 @@ class Merger:
 
     def _weight(self, tokens: set[str] | frozenset[str]) -> float:
         idf = self.idf
-        return sum(idf.get(t, 1.0) for t in tokens)
+        return math.fsum(idf.get(t, 1.0) for t in tokens)  # order-independent: sets iterate by hash
 
     def similarity(
         self,
@@ -105,7 +105,7 @@ class Merger:
             ents = {e for e, _ in c.participants}
         common = ents & k.entities
         bonus = self.entity_bonus
-        return base + sum(bonus.get(e, 0.15) for e in common)
+        return base + math.fsum(bonus.get(e, 0.15) for e in common)
 
     def add_cluster(self, k: Cluster) -> int:
         idx = len(self.clusters)

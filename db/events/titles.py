@@ -439,6 +439,7 @@ def _is_participle(w: str) -> bool:
 def _present(words: list[str]) -> list[str]:
     """Put the clause's first verb in the headline present (passives lose their auxiliary)."""
     out = list(words)
+    subject_at = -1  # the subject, when a participle phrase stands between it and the verb
     for i, w in enumerate(out):
         lw = w.lower()
         if lw in ("was", "were", "had", "has", "have", "been"):
@@ -460,8 +461,9 @@ def _present(words: list[str]) -> list[str]:
                 and out[i + 1].lower() in _PARTICIPLE_NEXT
                 and any(_is_finite(x) for x in out[i + 2 : i + 12])
             ):
+                subject_at = i - 1
                 continue  # "A referendum held in 1921 revealed": a participle, the verb comes later
-            k = i - 1
+            k = i - 1 if subject_at < 0 else subject_at
             while k > 0 and out[k].lower() in _ADVERBS:
                 k -= 1
             subject = out[k]
