@@ -89,6 +89,22 @@ def test_settings_layering_and_bad_values(tmp_path: Path) -> None:
     assert s.tour_step == defaults.tour_step, "keys the file leaves out keep the default"
 
 
+def test_kiosk_ini_beside_the_executable_and_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.kiosk import load_settings
+
+    app_dir = tmp_path / "Chronoscope"
+    app_dir.mkdir()
+    (app_dir / "kiosk.ini").write_text("[kiosk]\npin = 5555\ntour_step = 7\n", encoding="utf-8")
+    monkeypatch.setattr("sys.argv", [str(app_dir / "Chronoscope"), "--kiosk"])
+    beside = load_settings(None)
+    assert beside.pin == "5555" and beside.tour_step == 7
+    given = tmp_path / "given.ini"
+    given.write_text("[kiosk]\npin = 7777\n", encoding="utf-8")
+    assert load_settings(given).pin == "7777"
+
+
 @pytest.mark.parametrize("language", ["en", "ru", "hy", "az", "tr"])
 def test_every_language_has_every_label(language: str) -> None:
     from desktop.kiosk import Labels
@@ -154,6 +170,9 @@ def test_escape_keys_and_closing_are_ignored(qtbot: Any, make_kiosk: Any) -> Non
             qtbot.keyClick(target, key, modifier)
             QApplication.processEvents()
             assert window.isVisible() and window.isFullScreen(), (key, modifier, target)
+    # Minimising (Win+Down, a window manager) is undone.
+    window.showMinimized()
+    qtbot.waitUntil(lambda: window.isFullScreen() and not window.isMinimized(), timeout=2000)
     # The quit action is disabled; were it triggered anyway, closing is refused.
     window.actions_["quit"].trigger()
     assert window.close() is False
@@ -370,7 +389,7 @@ def _visible_entity_row(qtbot: Any, tree: Any) -> QPoint:
     child = tree.model().index(0, 0, group)
     tree.scrollTo(child)
     qtbot.waitUntil(lambda: tree.viewport().rect().contains(tree.visualRect(child).center()))
-    return tree.visualRect(child).center()
+    return QPoint(tree.visualRect(child).center())
 
 
 # --- the way out ---------------------------------------------------------------------------------

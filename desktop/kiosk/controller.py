@@ -180,6 +180,8 @@ class KioskController(QObject):
         self._quit = quit_app or _exit_application
         self._locked = True
         self._installed = False
+        self._fullscreen = True
+        self._refullscreen_attempts = 0
         self._attract = False
         self._tour_index = -1
         self._swallow = False
@@ -240,6 +242,7 @@ class KioskController(QObject):
         if self._installed:
             return
         self._installed = True
+        self._fullscreen = fullscreen
         w = self.window
         app = self._app
         app.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
@@ -581,8 +584,15 @@ class KioskController(QObject):
         return False
 
     def _keep_full_screen(self) -> None:
+        """Undo a minimise or an un-full-screen the window manager did (Win+Down, a display
+        reconnected); a few attempts at most, so a platform that refuses cannot spin us."""
         w = self.window
-        if self._locked and w.isVisible() and w.windowState() & Qt.WindowState.WindowMinimized:
+        if not (self._locked and self._fullscreen and w.isVisible()):
+            return
+        if w.isFullScreen() and not w.isMinimized():
+            self._refullscreen_attempts = 0
+        elif self._refullscreen_attempts < 3:
+            self._refullscreen_attempts += 1
             w.showFullScreen()
 
     def _suppress_dialog(self, dialog: QDialog, etype: QEvent.Type) -> None:
