@@ -178,27 +178,40 @@ _COMPOUND_PREFIXES = (
 )
 
 
+# Word endings that make a real word of a name (Karabakhis, Bolsheviks), never a glued word.
+_SUFFIX_WORDS = frozenset(
+    "is es s ans ian ians er ers ed ite ites ic al ly ese ism ist ists ov ova ev eva yan li lu i a"
+    " ship hood dom ness ment".split()
+)
+# Words so common that a name glued to one is recognisable even when the name occurs once.
+# ("and", "in", "had" are left out: names end in them — Ireland, Lachin, Bargushad.)
+_GLUE_WORDS = frozenset("the was were who which that until agreed".split())
+
+
 def _em_dash_edits(text: str) -> list[Edit]:
     """'Christiansmostly Armeniansto' → 'Christians—mostly Armenians—to', where the corpus vouches.
 
-    A token is split only when it occurs once, its left part is a capitalised
-    word used mid-sentence elsewhere (a proper noun, not 'There'), and its
-    right part is a lowercase word used elsewhere.
+    A token is split only when it occurs once, its left part is a name the
+    text uses on its own (capitalised mid-sentence twice, or an acronym, or a
+    name used at least once when the right part is a common word), and its
+    right part is a lowercase word the text uses on its own.
     """
     tokens = re.findall(r"[A-Za-z]+", text)
     counts = Counter(tokens)
-    mid_caps = Counter(m.group(1) for m in re.finditer(r"[a-z,] ([A-Z][a-z]+)\b", text))
+    mid_caps = Counter(m.group(1) for m in re.finditer(r"[a-z,] ([A-Z][A-Za-z]+)\b", text))
     edits: list[Edit] = []
-    for m in re.finditer(r"\b([A-Z][a-z]{3,})([a-z]{2,})\b", text):
-        if m.group().startswith(_COMPOUND_PREFIXES):
-            continue
+    for m in re.finditer(r"\b([A-Z][a-z]{3,}|[A-Z]{2,})([a-z]{2,})\b", text):
         word = m.group()
-        if counts[word] > 1:
+        if counts[word] > 1 or word.startswith(_COMPOUND_PREFIXES):
             continue
         best = None
-        for cut in range(4, len(word) - 1):
+        for cut in range(2, len(word) - 1):
             left, right = word[:cut], word[cut:]
-            if mid_caps[left] >= 2 and counts[right] >= 1 and right.islower():
+            if not right.islower() or right in _SUFFIX_WORDS or counts[right] < 1:
+                continue
+            named = mid_caps[left] >= 2 or (left.isupper() and counts[left] >= 1)
+            glued = right in _GLUE_WORDS and counts[right] >= 5 and (len(left) >= 4 or left.isupper())
+            if named or glued:
                 best = cut
         if best is not None:
             pos = m.start() + best
