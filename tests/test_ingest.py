@@ -109,9 +109,17 @@ def test_002_stripped_characters_repaired(parsed_corpus):
     assert "Tiflis–Bilajari" in doc.normalized
     assert "Alexandropol–Dilijan–Aghstafa" in doc.normalized
     assert "Christians—mostly Armenians—to" in doc.normalized
-    for glued in ("Colonel Plowden—the", "TSFSR—was", "Erivan Governorate—were", "Arsen Mikaelyan—an"):
+    for glued in (
+        "Colonel Plowden—the",
+        "TSFSR—was",
+        "Erivan Governorate—were",
+        "Arsen Mikaelyan—an",
+    ):
         assert glued in doc.normalized
-    for word in ("Governor-Generalship", "Karabakhis" if "Karabakhis" in doc.original else "Karabakh"):
+    for word in (
+        "Governor-Generalship",
+        "Karabakhis" if "Karabakhis" in doc.original else "Karabakh",
+    ):
         assert word in doc.normalized
     assert "(September 20–24)" in doc.normalized
     assert "1905–1906" in doc.normalized

@@ -210,7 +210,9 @@ def _em_dash_edits(text: str) -> list[Edit]:
             if not right.islower() or right in _SUFFIX_WORDS or counts[right] < 1:
                 continue
             named = mid_caps[left] >= 2 or (left.isupper() and counts[left] >= 1)
-            glued = right in _GLUE_WORDS and counts[right] >= 5 and (len(left) >= 4 or left.isupper())
+            glued = (
+                right in _GLUE_WORDS and counts[right] >= 5 and (len(left) >= 4 or left.isupper())
+            )
             if named or glued:
                 best = cut
         if best is not None:

@@ -22,7 +22,9 @@ CORPUS = ROOT / "resources" / "corpus"
 
 def test_build_default_corpus(benchmark, tmp_path):
     out = tmp_path / "default.sqlite"
-    report = benchmark.pedantic(build_database, args=(CORPUS, out), rounds=5, iterations=1, warmup_rounds=1)
+    report = benchmark.pedantic(
+        build_database, args=(CORPUS, out), rounds=5, iterations=1, warmup_rounds=1
+    )
     median = benchmark.stats.stats.median
     print(f"\ndefault corpus: {report.bytes_read / 1e6:.2f} MB, {report.counts}")
     print(f"default build: median {median * 1000:.0f} ms (budget 2000 ms)")
@@ -38,7 +40,9 @@ def large_corpus(tmp_path_factory) -> Path:
     while written < target_mb * 1e6:
         # Shift years so the copies are distinct documents, not byte-identical repeats.
         shift = i % 50
-        body = re.sub(r"\b(19[0-2]\d)\b", lambda m: str(int(m.group(1)) + shift), texts[i % len(texts)])
+        body = re.sub(
+            r"\b(19[0-2]\d)\b", lambda m, s=shift: str(int(m.group(1)) + s), texts[i % len(texts)]
+        )
         path = folder / f"doc{i:05d}.txt"
         path.write_text(body, encoding="utf-8")
         written += len(body.encode("utf-8"))
