@@ -48,7 +48,8 @@ class CaptionOverlay(QFrame):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setStyleSheet(
             f"""
-            #kioskCaption {{ background: rgba(22, 27, 34, 236); border-radius: 22px; }}
+            #kioskCaption {{ background: rgba(22, 27, 34, 236); border-radius: 22px;
+                             border: 2px solid rgba(242, 193, 78, 150); }}
             #kioskCaption QLabel {{ color: #f4f1ea; background: transparent; }}
             #kioskCaptionHeading {{ color: #f2c14e; font-size: {font_pt * 0.8:.1f}pt;
                                     font-weight: bold; letter-spacing: 1px; }}
