@@ -76,6 +76,7 @@ class Candidate:
     tokens: frozenset[str]  # content words, for merging
     order: int = 0  # position in the build, for deterministic tie-breaks
     heading: bool = False  # from a section heading: evidence for an event, never one alone
+    paragraph_id: int = 0
 
 
 # Where one dated clause ends and the next begins, looking back from the next date.
@@ -409,6 +410,7 @@ def extract_candidates(passage: PassageData) -> list[Candidate]:
                 numbers=find_numbers(clause),
                 tokens=content_tokens(clause),
                 heading=passage.kind == "heading",
+                paragraph_id=passage.paragraph_id,
             )
         )
         prev_kind, prev_clause = kind, clause

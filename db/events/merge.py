@@ -44,6 +44,7 @@ class Cluster:
     entities: set[str]
     passages: set[int]
     curated_id: str | None = None
+    paragraphs: set[int] = field(default_factory=set)
     locked: bool = False  # curated with exclusive: no automatic additions
     extra: dict[str, object] = field(default_factory=dict)
     weight: float = -1.0  # cached IDF weight of `tokens` (-1: not computed)
@@ -131,6 +132,7 @@ class Merger:
             tokens=set().union(*(m.tokens for m in members)) if members else set(),
             entities={e for m in members for e, _ in m.participants},
             passages={m.passage_id for m in members},
+            paragraphs={m.paragraph_id for m in members},
             curated_id=curated_id,
             locked=locked,
         )
@@ -151,7 +153,10 @@ class Merger:
                     continue
                 seen.add(idx)
                 k = self.clusters[idx]
-                if k.locked or c.passage_id in k.passages:
+                # One paragraph narrating two things on one day ("On July 14, Andranik
+                # issued a decree ... On the same day, he sent a letter") tells two
+                # happenings; a document repeating itself does so in another paragraph.
+                if k.locked or c.passage_id in k.passages or c.paragraph_id in k.paragraphs:
                     continue
                 kfine = PRECISION_RANK.get(k.precision, 4)
                 near = False
@@ -209,6 +214,7 @@ class Merger:
             k.weight = self._weight(k.tokens)
             k.entities |= c_ents
             k.passages.add(c.passage_id)
+            k.paragraphs.add(c.paragraph_id)
             return
         if c.heading:
             # "Sovietization of Armenia, December 1920" names a section; it attests an
@@ -223,6 +229,7 @@ class Merger:
                 tokens=set(c.tokens),
                 entities=c_ents,
                 passages={c.passage_id},
+                paragraphs={c.paragraph_id},
                 weight=c_weight,
             )
         )

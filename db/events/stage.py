@@ -37,6 +37,7 @@ from db.events.fallback_dates import find_dates
 from db.events.lexicon import classify
 from db.events.merge import PRECISION_RANK, Cluster, Merger, majority_kind, merge, primary
 from db.events.numbers import find_numbers
+from db.events.titles import fit
 from db.models import Phase
 from db.resources import resource_path
 
@@ -294,6 +295,7 @@ def _quote_candidate(e: CuratedEvent, q: Any, pd: PassageData | None) -> Candida
         numbers=find_numbers(clause),
         tokens=content_tokens(clause),
         order=-1,
+        paragraph_id=pd.paragraph_id,
     )
 
 
@@ -375,6 +377,28 @@ def _insert_rows(s: Session, table: str, columns: list[str], rows: list[tuple[An
     cur.close()
 
 
+_PRONOUN = re.compile(r"^(?:He|She)\b")
+
+
+def _resolve_pronoun_titles(ctx: BuildContext, candidates: list[Candidate]) -> None:
+    """``He orders his troops ...`` → ``Andranik Ozanian orders his troops ...``: the person
+    named last before the clause in the same source (within a couple of paragraphs)."""
+    todo = [c for c in candidates if _PRONOUN.match(c.title)]
+    if not todo:
+        return
+    cur = _cursor(ctx)
+    for c in todo:
+        row = cur.execute(
+            "SELECT e.name FROM mention m JOIN entity e ON e.id = m.entity_id "
+            "WHERE m.source_id = ? AND m.start < ? AND m.start > ? AND e.type = 'person' "
+            "ORDER BY m.start DESC LIMIT 1",
+            (c.source_id, c.start, c.start - 1500),
+        ).fetchone()
+        if row is not None:
+            c.title = fit(_PRONOUN.sub(str(row[0]), c.title, count=1))
+    cur.close()
+
+
 def run(ctx: BuildContext) -> None:
     """Extract, curate, merge and store the events of the documents in ``ctx``."""
     t0 = time.perf_counter()
@@ -385,6 +409,7 @@ def run(ctx: BuildContext) -> None:
         candidates.extend(extract_candidates(pd))
     for i, c in enumerate(candidates):
         c.order = i
+    _resolve_pronoun_titles(ctx, candidates)
     t2 = time.perf_counter()
 
     merger = Merger(candidates)

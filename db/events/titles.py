@@ -542,20 +542,13 @@ def make_title(
         text = clause
     title = headline(text)
     words = title.split()
-    if prev_clause and (
-        len(words) < 2
-        or (len(words) < 3 and not any(w.lower() in _VERB_FORMS or _is_finite(w) for w in words))
-    ):
-        # An elliptical clause ("and on October 30, Kars"): the previous clause's
-        # actor and verb with this clause's object.
-        prev = headline(_remove_dates(prev_clause))
-        pw = prev.split()
-        for i, w in enumerate(pw):
-            if i > 0 and w.lower() in _all_verbs():
-                title = " ".join([*pw[: i + 1], title]).strip()
-                break
+    # A leading verb (its lower-case form is in the text, so not a name like "Ahmed").
+    verb_first = bool(words) and _is_finite(words[0]) and f" {words[0].lower()} " in f" {text} "
+    if prev_clause and words and (len(words) < 3 or (verb_first and len(words) <= 7)):
+        title = _complete_from_previous(words, prev_clause) or title
     if not title:
         return None
+    title = title[:1].upper() + title[1:]
     if len(title.split()) < 2:
         title = f"{title} ({kind})" if kind != "other" else title
     return title
@@ -581,6 +574,59 @@ def _is_lead_in(pre: str) -> bool:
         if lw in ("was", "were", "is", "are", "had", "has"):
             return False
     return True
+
+
+_PARTICIPLE_HEADS = frozenset(
+    "held signed convened attended chaired led organized organised".split()
+)
+
+
+def _is_verb(w: str) -> bool:
+    lw = w.lower()
+    return (
+        lw in _VERB_FORMS
+        or lw in ("was", "were", "is", "are")
+        or (lw.endswith("ed") and len(lw) > 4)
+    )
+
+
+def _complete_from_previous(words: list[str], prev_clause: str) -> str | None:
+    """Titles for clauses that lean on the one before them."""
+    prev = headline(_remove_dates(prev_clause)).split()
+    verb_at = next((i for i, w in enumerate(prev) if i > 0 and _is_verb(w)), -1)
+    if verb_at <= 0:
+        return None
+    head = words[0].lower()
+    if head in _PARTICIPLE_HEADS and 0 < len(prev) - verb_at - 1 <= 6:
+        # "the congress of the Musavat Party, held from 2 to 11 December": what the
+        # previous clause ends on is what this participle tells of.
+        return " ".join([*prev[verb_at + 1 :], head, *words[1:]])
+    if _is_finite(words[0]):
+        # "and recaptured Goris two days later": the previous clause's subject.
+        subject = prev[:verb_at]
+        if head in _PRESENT:
+            last = subject[-1]
+            plural = last.lower() in _PLURAL_NAMES or (
+                last.endswith("s") and not last[:1].isupper()
+            )
+            sg, pl = _PRESENT[head]
+            head = pl if plural else sg
+        return " ".join([*subject, head, *words[1:]])
+    if len(words) < 3 and not any(_is_verb(w) for w in words):
+        # An elliptical clause ("and on October 30, Kars"): the previous clause's
+        # actor and verb with this clause's object.
+        return " ".join([*prev[: verb_at + 1], *words])
+    return None
+
+
+def fit(title: str) -> str:
+    """Cut a title to the timeline's length at a word boundary (no dangling small words)."""
+    words = title.split()
+    while len(" ".join(words)) > MAX_CHARS and len(words) > 3:
+        words.pop()
+    while len(words) > 2 and words[-1].lower().strip(",.;:") in _TRAILING:
+        words.pop()
+    return " ".join(words).rstrip(" ,;:")
 
 
 def _all_verbs() -> frozenset[str]:
