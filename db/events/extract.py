@@ -271,11 +271,24 @@ _TIME_NOUNS = frozenset(
 )
 
 
+_BOUND = re.compile(
+    r"\b(?:since|until|till|up to|dates? back to)\s+(?:(?:the\s+)?(?:early|late|end|beginning|middle|"
+    r"spring|summer|autumn|winter|fall|first|second|half|of|\s)+)?(?:\d{4}|[A-Z][a-z]+)",
+    re.IGNORECASE,
+)
+
+
 def _is_event_date(d: DateRef, passage: PassageData) -> bool:
     if d.precision not in EVENT_PRECISIONS or d.earliest is None:
         return False
     if d.kind == "duration":
         return False
+    if d.precision in ("year", "season", "month") or d.latest - d.earliest > 31:
+        # "since 1918", "until the end of 1918", "until the late spring of 1920": the
+        # bound of a state of affairs, not when something happened.
+        rel = d.start - passage.start
+        if _BOUND.search(passage.text[max(0, rel - 40) : rel] + d.text[:20]):
+            return False
     if d.precision == "year":
         rel = d.start - passage.start
         before = passage.text[max(0, rel - 30) : rel]

@@ -82,6 +82,13 @@ def _passage_data(p: PassageRow) -> PassageData:
     )
 
 
+_APPARATUS = re.compile(
+    r"\s*(?:external links|references|notes|bibliography|further reading|see also|sources|"
+    r"literature|citations|footnotes)\b",
+    re.IGNORECASE,
+)
+
+
 def _load_passages(ctx: BuildContext) -> tuple[list[PassageData], dict[str, str]]:
     """The passages that carry dates, with their dates and mentions attached, in build order.
 
@@ -118,12 +125,18 @@ def _load_passages(ctx: BuildContext) -> tuple[list[PassageData], dict[str, str]
                 r[12],
             )
         )
+    # Reference apparatus (links, notes, bibliographies) names works, not happenings.
+    apparatus = {
+        sec_id
+        for sec_id, title in cur.execute("SELECT id, title FROM section")
+        if _APPARATUS.match(title or "")
+    }
     passages: list[PassageData] = []
     if any_timex:
         for sid, _doc in ctx.documents:
             for p in ctx.passages.get(sid, []):
                 found = dates.get(p.id)
-                if found:
+                if found and p.section_id not in apparatus and p.kind != "bibliography":
                     pd = _passage_data(p)
                     pd.dates = sorted(found, key=lambda d: d.start)
                     passages.append(pd)
@@ -134,7 +147,7 @@ def _load_passages(ctx: BuildContext) -> tuple[list[PassageData], dict[str, str]
             year: int | None = None
             for p in ctx.passages.get(sid, []):
                 found_dates, year = find_dates(p.text, p.start, year)
-                if not found_dates:
+                if not found_dates or p.section_id in apparatus or p.kind == "bibliography":
                     continue
                 pd = _passage_data(p)
                 pd.dates = [

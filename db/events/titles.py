@@ -456,10 +456,12 @@ def _present(words: list[str]) -> list[str]:
                 continue
             return out
         if lw in _PRESENT and i > 0:
-            if (
-                i + 1 < len(out)
-                and out[i + 1].lower() in _PARTICIPLE_NEXT
-                and any(_is_finite(x) for x in out[i + 2 : i + 12])
+            if i + 1 < len(out) and (
+                (
+                    out[i + 1].lower() in _PARTICIPLE_NEXT
+                    and any(_is_finite(x) for x in out[i + 2 : i + 12])
+                )
+                or (out[i + 1][:1].islower() and _is_finite(out[i + 1]))
             ):
                 subject_at = i - 1
                 continue  # "A referendum held in 1921 revealed": a participle, the verb comes later
