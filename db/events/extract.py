@@ -21,7 +21,7 @@ EVENT_PRECISIONS = frozenset({"day", "part_of_month", "month", "season", "year"}
 
 @dataclass(slots=True)
 class DateRef:
-    """A time expression as the event stage needs it (from the database or the fallback)."""
+    """A time expression as the event stage needs it (from the time_expression table)."""
 
     id: int | None
     start: int

@@ -33,7 +33,6 @@ from db.events.extract import (
     extract_candidates,
     participant_roles,
 )
-from db.events.fallback_dates import find_dates
 from db.events.lexicon import classify
 from db.events.merge import PRECISION_RANK, Cluster, Merger, majority_kind, merge, primary
 from db.events.numbers import find_numbers
@@ -105,7 +104,6 @@ def _load_passages(ctx: BuildContext) -> tuple[list[PassageData], dict[str, str]
         "WHERE t.earliest IS NOT NULL AND t.latest IS NOT NULL AND t.value IS NOT NULL "
         "AND t.precision IN ('day', 'part_of_month', 'month', 'season', 'year')"
     ).fetchall()
-    any_timex = bool(rows) or cur.execute("SELECT 1 FROM time_expression LIMIT 1").fetchone()
     for r in rows:
         kind = r[9] or ""
         dates[r[1]].append(
@@ -131,43 +129,15 @@ def _load_passages(ctx: BuildContext) -> tuple[list[PassageData], dict[str, str]
         for sec_id, title in cur.execute("SELECT id, title FROM section")
         if _APPARATUS.match(title or "")
     }
+    # Events are dated by the time expressions the timex stage stored; a passage
+    # without one gives no event.
     passages: list[PassageData] = []
-    if any_timex:
-        for sid, _doc in ctx.documents:
-            for p in ctx.passages.get(sid, []):
-                found = dates.get(p.id)
-                if found and p.section_id not in apparatus and p.kind != "bibliography":
-                    pd = _passage_data(p)
-                    pd.dates = sorted(found, key=lambda d: d.start)
-                    passages.append(pd)
-    else:
-        # No temporal stage in this build: a minimal absolute-date finder keeps events dated.
-        ctx.log("events: no time expressions stored; using the fallback date finder")
-        for sid, _doc in ctx.documents:
-            year: int | None = None
-            for p in ctx.passages.get(sid, []):
-                found_dates, year = find_dates(p.text, p.start, year)
-                if not found_dates or p.section_id in apparatus or p.kind == "bibliography":
-                    continue
+    for sid, _doc in ctx.documents:
+        for p in ctx.passages.get(sid, []):
+            found = dates.get(p.id)
+            if found and p.section_id not in apparatus and p.kind != "bibliography":
                 pd = _passage_data(p)
-                pd.dates = [
-                    DateRef(
-                        None,
-                        f.start,
-                        f.end,
-                        f.text,
-                        f.value,
-                        f.earliest,
-                        f.latest,
-                        f.precision,
-                        "underspecified" if f.inferred else "absolute",
-                        f.julian,
-                        0.7 if f.inferred else 1.0,
-                        f.inferred,
-                        None,
-                    )
-                    for f in found_dates
-                ]
+                pd.dates = sorted(found, key=lambda d: d.start)
                 passages.append(pd)
     _attach_mentions(cur, {pd.id: pd for pd in passages})
     cur.close()
