@@ -500,3 +500,18 @@ def test_no_day_counting_into_a_paragraph_of_unknown_time() -> None:
         ]
         == "1919-06-08"
     )
+
+
+def test_year_in_a_clause_does_not_restart_the_narrative() -> None:
+    # 002: a year told in passing after a semicolon is not an "In 1918, ..." opener.
+    text = (
+        "Tekinski reported on July 14, 1919 that Armenian forces were determined. "
+        "The battles mobilized the population against Armenian rule; battalions established "
+        "in 1918 began to reorganize. On July 20, more money was sent."
+    )
+    v = values(text)
+    assert v["1918"] == "1918"
+    assert v["July 20"] == "1919-07-20"
+    # while a sentence that opens with its year does restart it
+    v = values("On July 14, 1919 they met. In 1918, the war began. On July 20, they left.")
+    assert v["July 20"] == "1918-07-20"

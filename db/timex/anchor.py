@@ -79,6 +79,14 @@ _PAST_PERFECT = re.compile(r"\bhad\b")
 _SENTENCE_START = re.compile(r"(?:[.!?:;][\"”’')\]]*\s+|\n)(?=[^.!?:;\n]*\Z)")
 
 
+# Words that open a sentence with its date ("In 1918,", "By early 1920,"); a clause
+# such as "battalions established in 1918 began ..." tells the year in passing.
+_OPENER = re.compile(
+    r"\s*(?:\d+\s)?(?:In|By|On|At|During|From|Until|Since|After|Before|Throughout|Between|Around"
+    r"|Toward|Towards|Early|Late|Later|Also|Then|And|But|Yet|Only|Even)\b",
+)
+
+
 def _sentence_start(text: str, pos: int) -> int:
     lo = max(0, pos - 300)
     m = _SENTENCE_START.search(text, lo, pos)
@@ -97,8 +105,9 @@ def _is_flashback(text: str, m: Mention, tx: TimeExpr, ref: _Ref | None, block: 
     if _ORDER.index(tx.precision) <= _ORDER.index(ref.r.precision):
         return False
     begin = max(_sentence_start(text, m.start), block.start)
-    if len(text[begin : m.start].split()) <= 3:
-        return False
+    lead = text[begin : m.start]
+    if len(lead.split()) <= 3 and _OPENER.match(lead):
+        return False  # "In June 1918, ..." restarts the narrative
     return begin > block.start or _PAST_PERFECT.search(text, begin, m.start) is not None
 
 
