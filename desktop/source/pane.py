@@ -231,7 +231,9 @@ class SourcePane(QWidget):
 
     @Slot()
     def _on_warm_timer_timeout(self) -> None:
-        if not self._warm_queue or self._warm_budget <= 0:
+        if self._warm_budget <= 0:
+            self._warm_queue.clear()
+        if not self._warm_queue:
             return
         sid = self._warm_queue.pop(0)
         doc = self._document(sid, self.showing_original)
