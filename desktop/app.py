@@ -131,18 +131,17 @@ def run(args: argparse.Namespace, database: Callable[[argparse.Namespace], Path]
     engine = readonly_engine(database(args))
     selection = SelectionContext()
     window = MainWindow(engine, selection, restore_state=screenshot is None)
-    problem = apply_select(window, engine, getattr(args, "select", None))
-    if problem:
-        print(f"chronoscope: {problem}", file=sys.stderr)
 
     if screenshot is not None:
         w, h = parse_size(getattr(args, "size", "1600x1000") or "1600x1000")
         window.resize(w, h)
         window.show()
         window.reset_layout()
-        if selection.event is not None:
-            # Docks were resized after selection; scroll the text to the evidence again.
-            selection.eventChanged.emit(selection.event, None)
+        app.processEvents()
+        # Select once the panes have their final size, so the text scrolls to the right place.
+        problem = apply_select(window, engine, getattr(args, "select", None))
+        if problem:
+            print(f"chronoscope: {problem}", file=sys.stderr)
         for _ in range(3):
             app.processEvents()
         image = window.grab()
@@ -155,6 +154,9 @@ def run(args: argparse.Namespace, database: Callable[[argparse.Namespace], Path]
         print(f"wrote {screenshot} ({image.width()}x{image.height()})")
         return 0
 
+    problem = apply_select(window, engine, getattr(args, "select", None))
+    if problem:
+        print(f"chronoscope: {problem}", file=sys.stderr)
     if os.environ.get(EXIT_AFTER_PAINT_ENV) == "1":
         watcher = _FirstPaint(window)
         window.installEventFilter(watcher)

@@ -217,6 +217,8 @@ class EventDetailPane(QWidget):
         for field in self._fields:
             self._row_visible(field, d is not None)
         if d is None:
+            self._row_visible(self.julian, False)
+            self._row_visible(self.conflicts, False)
             self.participants_model.set_participants([])
             self.accounts_model.set_accounts([])
             return

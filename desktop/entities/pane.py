@@ -216,7 +216,8 @@ class EntityPane(QWidget):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
-            self.tree.scrollTo(idx, QAbstractItemView.ScrollHint.EnsureVisible)
+            if not self.tree.viewport().rect().contains(self.tree.visualRect(idx)):
+                self.tree.scrollTo(idx, QAbstractItemView.ScrollHint.PositionAtCenter)
         finally:
             self._syncing = False
 
