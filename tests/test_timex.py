@@ -515,3 +515,16 @@ def test_year_in_a_clause_does_not_restart_the_narrative() -> None:
     # while a sentence that opens with its year does restart it
     v = values("On July 14, 1919 they met. In 1918, the war began. On July 20, they left.")
     assert v["July 20"] == "1918-07-20"
+
+
+def test_undated_paragraph_opening_takes_the_year_of_its_own_first_date() -> None:
+    # 002 ends with 001's account of November 1920 after paragraphs about 1923.
+    text = (
+        "In June 1923, the commission proposed autonomy. On 1 July, Kirov signed a protocol.\n\n"
+        "In late November, there was yet another uprising in Armenia. On 28 November, blaming "
+        "Armenia for the invasions of Srur on 20 November 1920, the 11th Red Army crossed the line."
+    )
+    v = values(text)
+    assert v["1 July"] == "1923-07-01"
+    assert v["late November"] == "1920-11-21/1920-11-30"
+    assert v["28 November"] == "1920-11-28"

@@ -124,7 +124,10 @@ def _check(text: str, blocks: list[Block] | None = None) -> None:
             assert tx.earliest <= tx.latest
             assert tx.value is not None
         if tx.anchor is not None:
-            assert 0 <= tx.anchor < i
+            # an earlier expression, or (for an undated paragraph opening) a later one
+            assert 0 <= tx.anchor < len(out) and tx.anchor != i
+            if tx.anchor > i:
+                assert out[tx.anchor].earliest is not None
         assert 0.0 <= tx.confidence <= 1.0
         assert tx.precision in {
             "day",

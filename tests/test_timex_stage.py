@@ -37,11 +37,14 @@ def test_time_expressions_are_stored_complete(built_db: Path) -> None:
            OR (kind = 'duration' AND earliest IS NOT NULL)
            OR ((earliest IS NULL) != (latest IS NULL))""",
     )
-    # anchors point at an earlier expression of the same source
+    # anchors point at another expression of the same source: an earlier one, or a
+    # later one in the same paragraph (an undated paragraph opening anchored on its first date)
     assert not _rows(
         built_db,
         """SELECT t.id FROM time_expression t JOIN time_expression a ON a.id = t.anchor_id
-           WHERE a.source_id != t.source_id OR a.start >= t.start""",
+           JOIN passage pt ON pt.id = t.passage_id JOIN passage pa ON pa.id = a.passage_id
+           WHERE a.source_id != t.source_id OR a.start = t.start
+              OR (a.start > t.start AND pa.paragraph_id != pt.paragraph_id)""",
     )
     anchored = _rows(built_db, "SELECT count(*) FROM time_expression WHERE anchor_id IS NOT NULL")
     assert anchored[0][0] > 100

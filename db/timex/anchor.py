@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from db.timex.extract import Mention
@@ -238,9 +238,32 @@ def _first_point(spec: Point | Span) -> Point:
     return spec.first if isinstance(spec, Span) else spec
 
 
+def _first_full_dates(mentions: list[Mention], starts: list[int]) -> dict[int, tuple[int, _Ref]]:
+    """Per block: the first day- or month-precise date that states its year, as a reference.
+
+    A paragraph that opens with "In late November ..." and states "20 November 1920"
+    a sentence later is about 1920, whatever year the paragraph before ended in.
+    """
+    found: dict[int, tuple[int, _Ref]] = {}
+    for m in mentions:
+        spec = m.spec
+        if not isinstance(spec, Point | Span | Dual) or spec.needs_year:
+            continue
+        target = spec.gregorian if isinstance(spec, Dual) else spec
+        if _first_point(target).grain not in ("day", "month"):
+            continue
+        bi = max(0, bisect.bisect_right(starts, m.start) - 1)
+        r = target.resolve()
+        if bi not in found and r is not None:
+            found[bi] = (m.start, _Ref(r, -1, bi, -1))
+    return found
+
+
 def resolve(text: str, mentions: list[Mention], blocks: list[Block]) -> list[TimeExpr]:
     """Turn mentions (in text order) into time expressions, anchoring on the narrative."""
     starts = [b.start for b in blocks]
+    ahead = _first_full_dates(mentions, starts)
+    forward: dict[int, int] = {}  # index in out → text offset of the later date it was anchored on
     out: list[TimeExpr] = []
     ref: _Ref | None = None
     # A paragraph where an expression could not be dated ("At that time" with no date
@@ -283,7 +306,22 @@ def resolve(text: str, mentions: list[Mention], blocks: list[Block]) -> list[Tim
                     confidence=conf,
                 )
         else:
-            tx = _resolve_date(text, m, spec, ref, bi)
+            look = ahead.get(bi)
+            if (
+                look is not None
+                and look[0] > m.start
+                and spec.needs_year
+                and (ref is None or ref.block != bi)
+                and len(text[m.start : look[0]]) < 400
+            ):
+                # Nothing dated yet in this paragraph: its own first full date, just
+                # ahead, is a better anchor than the end of the paragraph before.
+                tx = _resolve_date(text, m, spec, look[1], bi)
+                if tx is not None and tx.anchor == -1:
+                    forward[len(out)] = look[0]
+                    tx = replace(tx, confidence=min(tx.confidence, 0.75))
+            else:
+                tx = _resolve_date(text, m, spec, ref, bi)
         if tx is None:
             continue
         out.append(tx)
@@ -302,6 +340,10 @@ def resolve(text: str, mentions: list[Mention], blocks: list[Block]) -> list[Tim
                 bi,
                 block.section,
             )
+    # Anchors on a date later in the paragraph point at it once it is in the list.
+    index_at = {tx.start: i for i, tx in enumerate(out)}
+    for i, start in forward.items():
+        out[i] = replace(out[i], anchor=index_at.get(start))
     return out
 
 

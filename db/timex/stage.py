@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select, update
 
 from db.models import TimeExpression
 from db.timex import TimeExpr, tag_document
@@ -33,13 +33,13 @@ def run(ctx: BuildContext) -> None:
         if not passages:
             continue
         starts = [p.start for p in passages]
-        ids: list[int] = []
         found[source_id] = []
-        for tx in tag_document(doc):
+        tagged = tag_document(doc)
+        # Ids first: an anchor may be a date later in the same paragraph.
+        ids = list(range(next_id, next_id + len(tagged)))
+        next_id += len(tagged)
+        for row_id, tx in zip(ids, tagged, strict=True):
             i = max(0, bisect.bisect_right(starts, tx.start) - 1)
-            row_id = next_id
-            next_id += 1
-            ids.append(row_id)
             found[source_id].append((row_id, tx))
             rows.append(
                 {
@@ -57,10 +57,24 @@ def run(ctx: BuildContext) -> None:
                     "calendar": tx.calendar,
                     "julian": tx.julian,
                     "anchor_id": ids[tx.anchor] if tx.anchor is not None else None,
+                    "_forward": tx.anchor is not None and ids[tx.anchor] > row_id,
                     "confidence": tx.confidence,
                 }
             )
     if rows:
+        # Rows anchored on a later row get their anchor once that row exists.
+        later = [{"tid": r["id"], "aid": r["anchor_id"]} for r in rows if r.pop("_forward")]
+        for r in rows:
+            if r["anchor_id"] is not None and r["anchor_id"] > r["id"]:
+                r["anchor_id"] = None
         ctx.session.execute(insert(TimeExpression), rows)
+        if later:
+            # Core executemany on the table (the ORM's bulk update wants primary-key rows).
+            ctx.session.connection().execute(
+                update(TimeExpression.__table__)  # type: ignore[arg-type]
+                .where(TimeExpression.__table__.c.id == bindparam("tid"))
+                .values(anchor_id=bindparam("aid")),
+                later,
+            )
     ctx.data["timex"] = found
     ctx.log(f"time expressions: {len(rows)}")
