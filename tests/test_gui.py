@@ -176,13 +176,12 @@ def test_select_event_by_clicks_highlights_evidence_and_participants(
         _click_row(qtbot, pane.events_view, pane.events_model.index(row, 0))
     assert window.selection.event == event_id
     _assert_event_linked(window, engine, event_id)
-    # The text is scrolled to the evidence passage.
-    first = pane_first_visible(window)
-    assert first <= window.source_pane.marked_evidence[0][0] or True
-
-
-def pane_first_visible(window: Any) -> int:
-    return window.source_pane.text.cursorForPosition(QPoint(4, 4)).position()
+    # The text is scrolled to the evidence passage being navigated.
+    pane_ = window.source_pane
+    span = query.event_links(engine, event_id).evidence[pane_._nav]
+    cur = QTextCursor(pane_.text.document())
+    cur.setPosition(pane_.document_position(span.start))
+    assert pane_.text.viewport().rect().contains(pane_.text.cursorRect(cur).center())
 
 
 def test_evidence_navigation_crosses_documents(qtbot: Any, window: Any, engine: Any) -> None:
