@@ -202,6 +202,21 @@ class OffsetMap:
         self._by_orig = by_orig
         self._orig_starts = [r[2] for r in by_orig]
 
+    def between(self, start: int, end: int) -> list[tuple[int, int, int, int]]:
+        """Repairs whose normalized span starts in [start, end), in text order."""
+        lo = bisect.bisect_left(self._norm_starts, start)
+        hi = bisect.bisect_left(self._norm_starts, end)
+        return self.repairs[lo:hi]
+
+    def at(self, offset: int) -> tuple[int, int, int, int] | None:
+        """The repair whose normalized span covers an offset (or starts there, if empty)."""
+        i = bisect.bisect_right(self._norm_starts, offset) - 1
+        if i >= 0:
+            ns, ne, _os, _oe = self.repairs[i]
+            if ns <= offset < max(ne, ns + 1):
+                return self.repairs[i]
+        return None
+
     def to_original(self, offset: int, *, end: bool = False) -> int:
         i = bisect.bisect_right(self._norm_starts, offset) - 1
         if end:

@@ -120,6 +120,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         separator_before=True,
     ),
     ActionSpec(
+        "show_repairs",
+        "Mark &repairs",
+        "&View",
+        ("Ctrl+Shift+R",),
+        "Mark the characters repaired from the text as read (hover one to see the original)",
+        checkable=True,
+    ),
+    ActionSpec(
         "dark",
         "&Dark palette",
         "&View",

@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
         a["show_original"].setChecked(self.source_pane.showing_original)
         a["show_original"].toggled.connect(self.source_pane.set_original)
         self.source_pane.original_button.toggled.connect(a["show_original"].setChecked)
+        a["show_repairs"].toggled.connect(self.source_pane.set_show_repairs)
         a["dark"].setChecked(theme.is_dark())
         a["dark"].toggled.connect(self._on_dark_toggled)
         a["reset_layout"].triggered.connect(self.reset_layout)

@@ -84,6 +84,11 @@ def highlight_row_colour() -> QColor:
     return QColor("#4a3f14") if is_dark() else QColor("#fff1c2")
 
 
+def repair_colour() -> QColor:
+    """Dotted underline under characters normalization repaired."""
+    return QColor("#9aa0a8") if is_dark() else QColor("#7a808a")
+
+
 def difference_colour() -> QColor:
     """Account cells that disagree with another account."""
     return QColor("#5a2a2a") if is_dark() else QColor("#ffd9d4")

@@ -531,3 +531,32 @@ def test_select_entity_from_command_line_and_dark_toggle(
     finally:
         window.actions_["dark"].trigger()
     assert not is_dark()
+
+
+def test_repairs_marked_on_request_with_the_original_in_a_tooltip(
+    qtbot: Any, window: Any, engine: Any
+) -> None:
+    # A replacement (mojibake, say): both the original and the repaired span have text.
+    for info in query.sources(engine):
+        st = query.source_text(engine, info.id)
+        found = [r for r in st.offsets.repairs if r[1] > r[0] and r[3] > r[2]]
+        if found:
+            break
+    else:
+        pytest.fail("the corpus has no replacement repair")
+    ns, ne, os_, oe = found[0]
+    window.selection.set_source(info.id)
+    window.actions_["show_repairs"].trigger()
+    try:
+        _point_for(window, ns)  # scroll there; marks follow the view
+        window.source_pane.refresh_highlights()
+        repairs = [
+            (a, b) for a, b, kind in window.source_pane.highlighted_ranges() if kind == "repair"
+        ]
+        pos = window.source_pane.document_position
+        assert (pos(ns), pos(ne)) in repairs
+        note = window.source_pane.repair_note(ns)
+        assert note is not None and st.original[os_:oe] in note and st.normalized[ns:ne] in note
+    finally:
+        window.actions_["show_repairs"].trigger()
+    assert not any(kind == "repair" for _a, _b, kind in window.source_pane.highlighted_ranges())

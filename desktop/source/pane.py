@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QMouseEvent, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTextEdit,
     QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -71,6 +72,7 @@ class SourcePane(QWidget):
         self._marked_mentions: list[Span] = []
         self.chooser_menu: QMenu | None = None
         self._warm_queue: list[str] = []
+        self._show_repairs = False
         self._warm_budget = 0
 
         self.sources_model = SourceListModel(query.sources(engine), self)
@@ -402,8 +404,56 @@ class SourcePane(QWidget):
             fmt.setProperty(QTextFormat.Property.UserProperty, f"mention:{m.owner}")
             fmt.setToolTip(m.owner)
             sels.append(self._selection_for(m.start, m.end, fmt))
+        if self._show_repairs:
+            sels.extend(self._repair_selections(lo, hi))
         self.text.setExtraSelections(sels)
         self.highlightsApplied.emit()
+
+    def _repair_selections(self, lo: int, hi: int) -> list[QTextEdit.ExtraSelection]:
+        """Dotted marks on what normalization changed (in the shown window of the text)."""
+        assert self._doc is not None
+        fmt = QTextCharFormat()
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+        fmt.setUnderlineColor(theme.repair_colour())
+        fmt.setProperty(QTextFormat.Property.UserProperty, "repair")
+        out = []
+        doc = self._doc
+        last = doc.document.characterCount() - 1
+        for ns, ne, os_, oe in doc.offsets.between(lo, hi)[:MAX_MARKED_MENTIONS]:
+            if doc.original:
+                a, b = doc.positions.to_qt(os_), doc.positions.to_qt(max(oe, os_ + 1))
+            else:
+                # A deletion has no width in the repaired text: mark the character after it.
+                a, b = doc.positions.to_qt(ns), doc.positions.to_qt(max(ne, ns + 1))
+            sel = QTextEdit.ExtraSelection()
+            cur = QTextCursor(doc.document)
+            cur.setPosition(min(a, last))
+            cur.setPosition(min(b, last), QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = cur
+            sel.format = fmt
+            out.append(sel)
+        return out
+
+    def set_show_repairs(self, on: bool) -> None:
+        """Mark the characters normalization repaired (hover one to see the original)."""
+        if on != self._show_repairs:
+            self._show_repairs = on
+            self._apply_highlights()
+
+    @property
+    def showing_repairs(self) -> bool:
+        return self._show_repairs
+
+    def repair_note(self, norm_offset: int) -> str | None:
+        """What the source has where the repaired text has this character, for a tooltip."""
+        if self._doc is None:
+            return None
+        st = self._texts.get(self._doc.source_id)
+        rep = self._doc.offsets.at(norm_offset)
+        if st is None or rep is None:
+            return None
+        ns, ne, os_, oe = rep
+        return f"As written: “{st.original[os_:oe]}”\nRepaired: “{st.normalized[ns:ne]}”"
 
     def _selection_for(
         self, start: int, end: int, fmt: QTextCharFormat
@@ -585,6 +635,20 @@ class SourcePane(QWidget):
 
     # --- clicks in the text -----------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ToolTip
+            and self._show_repairs
+            and getattr(self, "text", None) is not None
+            and watched is self.text.viewport()
+            and isinstance(event, QHelpEvent)
+        ):
+            off = self.offset_at(event.pos())
+            note = self.repair_note(off) if off is not None else None
+            if note:
+                QToolTip.showText(event.globalPos(), note, self.text.viewport())
+            else:
+                QToolTip.hideText()
+            return True
         if (
             event.type() == QEvent.Type.MouseButtonRelease
             and getattr(self, "text", None) is not None
