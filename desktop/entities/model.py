@@ -113,14 +113,15 @@ class EntityTreeModel(QAbstractItemModel):
         changed = self._highlighted ^ ids
         self._highlighted = ids
         self._types.update(types or {})
+        roles = [HIGHLIGHT_ROLE, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole]
         for eid in changed:
             idx = self.index_of(eid, self._types.get(eid))
             if idx.isValid():
-                self.dataChanged.emit(
-                    idx,
-                    idx.siblingAtColumn(len(COLUMNS) - 1),
-                    [HIGHLIGHT_ROLE, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole],
-                )
+                # One cell at a time: a view repaints its whole viewport for a multi-cell
+                # range, but only the cell's rectangle for a single index.
+                for col in range(len(COLUMNS)):
+                    cell = idx.siblingAtColumn(col)
+                    self.dataChanged.emit(cell, cell, roles)
 
     @property
     def highlighted(self) -> frozenset[str]:

@@ -43,7 +43,7 @@ from desktop.source.text import TextDoc
 
 #: Mentions marked at once; they are looked up in a window of this many characters.
 MAX_MARKED_MENTIONS = 600
-MENTION_WINDOW = 8_000
+MENTION_WINDOW = 6_000
 #: Documents kept laid out in their own editor.
 MAX_EDITORS = 6
 
