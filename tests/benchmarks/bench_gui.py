@@ -114,6 +114,27 @@ def _report(label: str, times: tuple[list[float], list[float], list[float]]) -> 
     )
 
 
+def _pane_breakdown(qapp: Any, window: Any, ids: list[str]) -> None:
+    """CPU per selection as docks are hidden one by one: what each pane costs."""
+    steps = [
+        ("all panes", None),
+        ("without the timeline", window.timeline_dock),
+        ("… and without the event pane", window.detail_dock),
+        ("… and without the entity pane (source text only)", window.entity_dock),
+    ]
+    parts = []
+    for label, dock in steps:
+        if dock is not None:
+            dock.hide()
+            qapp.processEvents()
+        cpu = _time_selections(qapp, window, ids)[2]
+        parts.append(f"{label} {statistics.median(cpu):.1f} ms")
+    for _label, dock in steps:
+        if dock is not None:
+            dock.show()
+    print("\n[bench_gui] CPU median per selection: " + "; ".join(parts))
+
+
 def _bench_selection(benchmark: Any, qapp: Any, window: Any, ids: list[str]) -> None:
     it: Iterator[str] = iter(ids * 3)
 
@@ -129,6 +150,7 @@ def test_select_event_default_corpus(benchmark: Any, qapp: Any, built_db: Path) 
     ids = _event_ids(built_db, None, 60)
     _time_selections(qapp, w, ids[:10])  # first touches: caches, fonts, layouts
     _report("default corpus", _time_selections(qapp, w, ids))
+    _pane_breakdown(qapp, w, ids)
     _bench_selection(benchmark, qapp, w, ids[::-1])
     w.close()
 
