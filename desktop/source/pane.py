@@ -73,6 +73,7 @@ class SourcePane(QWidget):
         self.chooser_menu: QMenu | None = None
         self._warm_queue: list[str] = []
         self._show_repairs = False
+        self._sections: dict[str, list[query.SectionRow]] = {}
         self._warm_budget = 0
 
         self.sources_model = SourceListModel(query.sources(engine), self)
@@ -338,7 +339,10 @@ class SourcePane(QWidget):
                 self._syncing = False
             info = self.sources_model.info(row)
             self.catalogue.setText(catalogue_entry(info) if info else "")
-            self.outline_model.set_sections(query.sections(self._engine, source_id))
+            sections = self._sections.get(source_id)
+            if sections is None:
+                sections = self._sections[source_id] = query.sections(self._engine, source_id)
+            self.outline_model.set_sections(sections)
             # An outline of one untitled body section says nothing: give the text the room.
             self.outline.setVisible(self.outline_model.rowCount() > 1)
             self._syncing = True
