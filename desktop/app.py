@@ -130,13 +130,17 @@ def run(args: argparse.Namespace, database: Callable[[argparse.Namespace], Path]
 
     engine = readonly_engine(database(args))
     selection = SelectionContext()
-    window = MainWindow(engine, selection, restore_state=screenshot is None)
+    kiosk = bool(getattr(args, "kiosk", False))
+    window = MainWindow(engine, selection, restore_state=screenshot is None and not kiosk)
+    controller = None  # the kiosk controller lives as long as the window
 
     if screenshot is not None:
         w, h = parse_size(getattr(args, "size", "1600x1000") or "1600x1000")
         window.resize(w, h)
         window.show()
         window.reset_layout()
+        if kiosk:
+            controller = _enter_kiosk(window, args, fullscreen=False)
         app.processEvents()
         # Select once the panes have their final size, so the text scrolls to the right place.
         problem = apply_select(window, engine, getattr(args, "select", None))
@@ -146,6 +150,7 @@ def run(args: argparse.Namespace, database: Callable[[argparse.Namespace], Path]
             app.processEvents()
         image = window.grab()
         ok = image.save(str(screenshot))
+        del controller
         window.close()
         engine.dispose()
         if not ok:
@@ -160,11 +165,21 @@ def run(args: argparse.Namespace, database: Callable[[argparse.Namespace], Path]
     if os.environ.get(EXIT_AFTER_PAINT_ENV) == "1":
         watcher = _FirstPaint(window)
         window.installEventFilter(watcher)
-    if getattr(args, "kiosk", False):
-        window.showFullScreen()
+    if kiosk:
+        controller = _enter_kiosk(window, args, fullscreen=True)
     else:
         window.show()
     QTimer.singleShot(300, window.source_pane.warm)
     code = app.exec()
+    del controller
     engine.dispose()
     return int(code)
+
+
+def _enter_kiosk(window: object, args: argparse.Namespace, *, fullscreen: bool) -> object:
+    """Lock the window into the museum kiosk (desktop.kiosk)."""
+    from desktop.kiosk import enter_kiosk
+    from desktop.mainwindow import MainWindow
+
+    assert isinstance(window, MainWindow)
+    return enter_kiosk(window, getattr(args, "kiosk_settings", None), fullscreen=fullscreen)
