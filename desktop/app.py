@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
     QtMsgType,
+    Slot,
     qInstallMessageHandler,
 )
 from PySide6.QtGui import QGuiApplication
@@ -47,9 +48,6 @@ def create_application(*, offscreen: bool = False, dark: bool | None = None) -> 
 
     ``dark`` None follows the system's colour scheme.
     """
-    from desktop.pyside_fixes import make_none_immortal
-
-    make_none_immortal()
     existing = QApplication.instance()
     if existing is None:
         if offscreen:
@@ -166,14 +164,93 @@ def run(args: argparse.Namespace, database: Callable[[argparse.Namespace], Path]
         watcher = _FirstPaint(window)
         window.installEventFilter(watcher)
     if kiosk:
+        # A museum kiosk: no annotation, no import or export, no way out but the PIN.
         controller = _enter_kiosk(window, args, fullscreen=True)
-    else:
-        window.show()
+        QTimer.singleShot(300, window.source_pane.warm)
+        code = app.exec()
+        del controller
+        engine.dispose()
+        return int(code)
+    desk = Desk(window)
+    window.show()
     QTimer.singleShot(300, window.source_pane.warm)
     code = app.exec()
-    del controller
-    engine.dispose()
+    desk.close()
     return int(code)
+
+
+class Desk(QObject):
+    """The researcher's and reviewer's window with what it works on: the database, the
+    reviewer's workspace (annotations) and the library of imported documents. An import
+    or removal builds a new database; the desk then reopens the window on it."""
+
+    def __init__(self, window: object) -> None:
+        super().__init__()
+        from desktop.mainwindow import MainWindow
+
+        assert isinstance(window, MainWindow)
+        self.window = window
+        self.annotations: object | None = None
+        self.library: object | None = None
+        self._attach()
+
+    def _attach(self) -> None:
+        from db.library import Library
+        from db.resources import corpus_dir
+        from db.workspace import open_workspace
+        from desktop import paths
+        from desktop.annotations import AnnotationController
+        from desktop.library import LibraryController
+
+        w = self.window
+        workspace = open_workspace(paths.data_dir() / "workspace.sqlite")
+        annotations = AnnotationController(w.engine, workspace, w.selection, w)
+        annotations.install(w)
+        annotations.connect_source_pane(w.source_pane)
+        library = LibraryController(
+            Library(paths.data_dir() / "library", corpus_dir()), w.engine, w.selection, w
+        )
+        library.install(w)
+        library.databaseChanged.connect(self._on_library_database_changed)
+        self.annotations, self.library = annotations, library
+
+    def _detach(self) -> None:
+        from desktop.annotations import AnnotationController
+
+        if isinstance(self.annotations, AnnotationController):
+            self.annotations.close()
+        self.annotations = self.library = None
+
+    @Slot(object)
+    def _on_library_database_changed(self, path: Path | None) -> None:
+        """Reopen the window on the new database, keeping the selection and filters."""
+        from db.cache import ensure_bundled_database
+        from db.database import readonly_engine
+        from desktop.mainwindow import MainWindow
+        from desktop.paths import cache_dir
+        from desktop.selection import SelectionContext
+
+        old = self.window
+        target = path if path is not None else ensure_bundled_database(cache_dir())
+        event, filters = old.selection.event, old.selection.filters
+        old.save_layout()
+        self._detach()
+        engine = readonly_engine(Path(target))
+        window = MainWindow(engine, SelectionContext(), restore_state=True)
+        window.selection.set_filters(filters)
+        self.window = window
+        self._attach()
+        window.show()
+        old_engine = old.engine
+        old.hide()
+        old.deleteLater()
+        old_engine.dispose()
+        if event is not None:
+            window.selection.set_event(event)
+
+    def close(self) -> None:
+        self._detach()
+        self.window.engine.dispose()
 
 
 def _enter_kiosk(window: object, args: argparse.Namespace, *, fullscreen: bool) -> object:

@@ -31,6 +31,21 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "resources" / "corpus"
 
 
+@pytest.fixture(autouse=True)
+def _private_user_folders(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test gets its own home: data (library, workspace), settings and cache start empty.
+
+    QStandardPaths (in test mode: under ~/.qttest) reads HOME on every call, so a
+    test's imports, annotations or saved window layout never leak into the next
+    test. Tests that need the default corpus use the session's ``built_db``.
+    """
+    home = tmp_path_factory.mktemp("home")
+    for var in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(var, str(home / var.lower()))
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     return CORPUS

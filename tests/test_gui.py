@@ -19,10 +19,7 @@ from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from db import query
 from db.filters import Filters
-from desktop.pyside_fixes import make_none_immortal
 from desktop.roles import HIGHLIGHT_ROLE, ID_ROLE
-
-make_none_immortal()  # PySide6 6.12 on CPython 3.11; see desktop/pyside_fixes.py
 
 
 @pytest.fixture()

@@ -30,9 +30,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Event
-from desktop.pyside_fixes import make_none_immortal
-
-make_none_immortal()  # PySide6 6.12 on CPython 3.11; see desktop/pyside_fixes.py
 
 QUIET = {"idle_timeout": "60", "tour": "off"}
 

@@ -249,9 +249,10 @@ def test_dragging_the_overview_window_pans(pane) -> None:  # type: ignore[no-unt
 @pytest.mark.parametrize(
     ("first", "last", "unit", "expect"),
     [
-        (date(1910, 1, 1), date(1925, 1, 1), "year", "1918"),
-        (date(1917, 6, 1), date(1919, 9, 1), "month", "Mar"),
-        (date(1918, 3, 3), date(1918, 3, 14), "day", "10"),
+        (date(1910, 1, 1), date(1925, 1, 1), "year", {"1918"}),
+        # Every month, or every quarter spelled out, depending on the font's width.
+        (date(1917, 6, 1), date(1919, 9, 1), "month", {"Mar", "April", "July"}),
+        (date(1918, 3, 3), date(1918, 3, 14), "day", {"10"}),
     ],
 )
 def test_axis_labels_at_year_month_day_zoom(pane, first, last, unit, expect) -> None:  # type: ignore[no-untyped-def]
@@ -259,7 +260,7 @@ def test_axis_labels_at_year_month_day_zoom(pane, first, last, unit, expect) -> 
     axis = pane.axis()
     assert axis.unit == unit
     labels = [t.label for t in axis.ticks if t.label]
-    assert expect in labels
+    assert expect & set(labels), labels
     if unit == "month":
         assert "1918" in [c.label for c in axis.context]
     if unit == "day":

@@ -53,6 +53,9 @@ class SourcePane(QWidget):
 
     #: Emitted after highlights are applied (tests and benchmarks wait on it).
     highlightsApplied = Signal()
+    # The user's text selection as (source id, start, end) in normalized offsets, or None;
+    # right in the "As written" view too (offsets map through the repairs).
+    textSelectionChanged = Signal(object)
 
     def __init__(
         self, engine: Engine, selection: SelectionContext, parent: QWidget | None = None
@@ -292,7 +295,24 @@ class SourcePane(QWidget):
         ed.viewport().installEventFilter(self)
         ed.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
         ed.verticalScrollBar().valueChanged.connect(self._on_text_scrolled)
+        ed.selectionChanged.connect(self._on_text_selection_changed)
         return ed
+
+    def text_selection(self) -> tuple[str, int, int] | None:
+        """The selected text of the shown document, in normalized offsets."""
+        if self._doc is None:
+            return None
+        cursor = self.text.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self._doc.from_qt(cursor.selectionStart())
+        end = self._doc.from_qt(cursor.selectionEnd())
+        return (self._doc.source_id, start, end) if end > start else None
+
+    @Slot()
+    def _on_text_selection_changed(self) -> None:
+        if self.sender() is self.text:  # not the editors kept for other documents
+            self.textSelectionChanged.emit(self.text_selection())
 
     def _editor_for(self, doc: TextDoc) -> QPlainTextEdit:
         """The editor showing this document, made (or recycled) on first use."""

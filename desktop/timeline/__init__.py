@@ -18,12 +18,6 @@ Queries are in :mod:`db.timeline_query`. A frame never costs more than its pixel
 :data:`~desktop.timeline.data.DETAIL_LIMIT` events in view, lanes show density histograms.
 """
 
-from desktop.timeline._none_refcount import make_none_immortal
-
-# PySide6 6.12 on Python 3.11 drops references to None/True on void calls and emits; see
-# _none_refcount.py. Applied here too so the pane is safe wherever it is imported.
-make_none_immortal()
-
-from desktop.timeline.pane import TimelinePane  # noqa: E402
+from desktop.timeline.pane import TimelinePane
 
 __all__ = ["TimelinePane"]

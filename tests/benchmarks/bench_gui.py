@@ -26,10 +26,6 @@ from typing import Any
 
 import pytest
 
-from desktop.pyside_fixes import make_none_immortal
-
-make_none_immortal()
-
 ROOT = Path(__file__).resolve().parents[2]
 BUDGET_FRAME_MS = 16.0
 BUDGET_START_S = 1.0
