@@ -115,7 +115,9 @@ class MainWindow(QMainWindow):
         return dock
 
     def _size_docks(self, width: int, height: int) -> None:
-        self.resizeDocks([self.timeline_dock], [max(170, height // 4)], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [self.timeline_dock], [max(220, height * 3 // 10)], Qt.Orientation.Vertical
+        )
         self.resizeDocks(
             [self.entity_dock, self.detail_dock],
             [max(280, width * 3 // 16), max(380, width * 5 // 16)],

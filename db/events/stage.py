@@ -585,6 +585,20 @@ def _store(
         evidence,
     )
     _insert_rows(s, "participant", ["event_id", "entity_id", "role"], participants)
+    # Evidence attached by the catalogue or by merging may not carry its own date:
+    # give it the first date its passage states inside the evidence span, as written.
+    s.execute(
+        text(
+            "UPDATE evidence SET (timex_id, date_text) = ("
+            " SELECT t.id, t.text FROM time_expression t"
+            " WHERE t.passage_id = evidence.passage_id AND t.start >= evidence.start"
+            " AND t.end <= evidence.end AND t.precision != 'duration'"
+            " ORDER BY t.start LIMIT 1)"
+            " WHERE evidence.date_text IS NULL AND EXISTS ("
+            " SELECT 1 FROM time_expression t WHERE t.passage_id = evidence.passage_id"
+            " AND t.start >= evidence.start AND t.end <= evidence.end AND t.precision != 'duration')"
+        )
+    )
     s.execute(
         text(
             "UPDATE entity SET event_count = "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
@@ -73,6 +75,35 @@ class ParticipantModel(QAbstractListModel):
 
 
 FIELDS = ("Source", "Account", "Date as written", "Date", "Numbers")
+
+
+def _interval(value: str) -> tuple[int, int] | None:
+    """The days a compact date (1918, 1918-03, 1918-03-30, or A/B of those) covers."""
+
+    def bounds(part: str) -> tuple[int, int] | None:
+        try:
+            nums = [int(x) for x in part.split("-")]
+        except ValueError:
+            return None
+        if len(nums) == 1:
+            return date(nums[0], 1, 1).toordinal(), date(nums[0], 12, 31).toordinal()
+        if len(nums) == 2:
+            last = calendar.monthrange(nums[0], nums[1])[1]
+            return date(nums[0], nums[1], 1).toordinal(), date(nums[0], nums[1], last).toordinal()
+        if len(nums) == 3:
+            day = date(nums[0], nums[1], nums[2]).toordinal()
+            return day, day
+        return None
+
+    first, _, last = value.partition("/")
+    try:
+        a = bounds(first)
+        b = bounds(last) if last else a
+    except ValueError:
+        return None
+    return (a[0], b[1]) if a and b else None
+
+
 _ACCOUNT, _DATE, _NUMBERS = 1, 3, 4
 
 
@@ -102,9 +133,13 @@ class AccountsModel(QAbstractTableModel):
 
     def _differences(self) -> set[tuple[int, int]]:
         out: set[tuple[int, int]] = set()
-        dates = {c: a.value for c, a in enumerate(self._accounts) if a.value}
-        if len(set(dates.values())) > 1:
-            out.update((_DATE, c) for c in dates)
+        # Dates disagree when they cannot both be true: "30 March 1918" and
+        # "30 March – 1 April 1918" agree; "5 June" and "15 June" do not.
+        spans = {c: _interval(a.value) for c, a in enumerate(self._accounts) if a.value}
+        known = {c: span for c, span in spans.items() if span is not None}
+        for c, (lo, hi) in known.items():
+            if any(hi < lo2 or hi2 < lo for c2, (lo2, hi2) in known.items() if c2 != c):
+                out.add((_DATE, c))
         by_what: dict[str, dict[int, set[Any]]] = {}
         for c, a in enumerate(self._accounts):
             for _text, value, what in a.numbers:

@@ -207,6 +207,18 @@ class TimelineCanvas(QWidget):
             self.viewport.set_range(first - length * 0.15, last + 1 + length * 0.15)
         else:
             self.viewport.center_on((first + last + 1) / 2)
+            # Centred near the edge of the data, the view would show empty years: slide it
+            # back inside the span of the events (the event stays in view).
+            lo, hi = self.data.core_span()
+            width = self.viewport.length
+            start = self.viewport.start
+            if width >= hi - lo and lo <= first and last <= hi:
+                start = (lo + hi + 1) / 2 - width / 2  # the whole span fits: show all of it
+            elif width < hi - lo:
+                start = min(max(start, lo - width * 0.03), hi + width * 0.03 - width)
+            start = min(start, first - width * 0.05)
+            start = max(start, last + 1 + width * 0.05 - width)
+            self.viewport.set_range(start, start + width)
         self._changed()
 
     def axis(self) -> Axis:

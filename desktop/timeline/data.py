@@ -48,6 +48,7 @@ class TimelineData:
         self.mode = mode
         self.focus = Focus()
         self.phases: list[PhaseBand] = self.query.phases()
+        self._core: tuple[int, int] | None = None
         self.density: Density = self.query.density(mode)
         self._cache: _Cached | None = None
         self._too_many: tuple[int, int] | None = None  # last range found too dense to list
@@ -68,12 +69,15 @@ class TimelineData:
 
     def core_span(self) -> tuple[int, int]:
         """The days most events fall in, widened to the phases: the default view."""
+        if self._core is not None:
+            return self._core
         core = self.query.core_span() or self.span()
         lo, hi = core
         top = [p for p in self.phases if p.depth == 0]
         if top:
             lo = min(lo, min(p.earliest for p in top))
             hi = max(hi, max(p.latest for p in top))
+        self._core = (lo, hi)  # the database is read-only: computed once
         return lo, hi
 
     def set_mode(self, mode: str) -> None:
