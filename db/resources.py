@@ -2,7 +2,7 @@
 
 In a source checkout they are under ``resources/`` beside this package; in a
 PyInstaller bundle they are under ``sys._MEIPASS/resources``. Everything the
-application reads (corpus, curated data, fonts, icons, styles) is reached
+application reads (corpus, curated data, fonts, icons, kiosk settings) is reached
 through :func:`resource_path`, and the packaging spec bundles exactly the files
 :data:`BUNDLED` names.
 """
@@ -20,7 +20,6 @@ BUNDLED: tuple[str, ...] = (
     "fonts",
     "icons",
     "kiosk",
-    "styles",
 )
 
 

@@ -19,10 +19,11 @@ from PySide6.QtCore import (
     Slot,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
 
+from db.resources import resource_path
 from desktop import theme
 
 #: Set to 1 to quit as soon as the window has painted once (start-up benchmark).
@@ -65,6 +66,7 @@ def create_application(*, offscreen: bool = False, dark: bool | None = None) -> 
 
     ensure_names()
     app.setApplicationDisplayName("Chronoscope")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "chronoscope.png"))))
     if not app.property("chronoscopeFonts"):
         theme.load_fonts()
         app.setProperty("chronoscopeFonts", True)

@@ -5,7 +5,7 @@
    --out build/chronoscope.sqlite``);
 2. runs PyInstaller on ``packaging/chronoscope.spec``: a one-folder app in
    ``dist/Chronoscope/`` (and ``dist/Chronoscope.app`` on macOS) holding the
-   database, corpus, curated data, fonts, icons and styles;
+   database, corpus, curated data, fonts, icons and kiosk settings;
 3. checks the bundle: every file the spec lists is there, the database sits
    where ``resource_path("chronoscope.sqlite")`` looks, nothing that should be
    trimmed (QML, translations, dev-only packages, tkinter) slipped in;
