@@ -29,6 +29,7 @@ from db.files import FILE_MODE
 from db.ingest import IngestError, ParsedDocument, parse_document
 from db.ingest.pipeline import title_from_text
 from db.models import SCHEMA_VERSION, Meta, Paragraph, Passage, Repair, Section, Source
+from db.yamlio import load_yaml
 
 #: Bump when the pipeline's output changes, so cached databases are rebuilt.
 PIPELINE_VERSION = "1"
@@ -85,7 +86,7 @@ def load_catalogue(corpus_dir: Path) -> list[CatalogueEntry] | None:
     except (OSError, UnicodeDecodeError) as exc:
         raise BuildError(f"{path.name}: cannot be read as UTF-8 text ({exc}).") from exc
     try:
-        raw = yaml.safe_load(content)
+        raw = load_yaml(content)
     except yaml.YAMLError:
         # Hand-written catalogues often have unquoted values containing ": ";
         # read the simple "- key: value" form line by line instead.

@@ -34,6 +34,7 @@ from db.build import (
 from db.cache import stored_hash
 from db.convert import ConversionError, convert_file
 from db.ingest import IngestError, parse_text
+from db.yamlio import load_yaml
 
 DOCUMENTS = "documents"
 DATABASE = "library.sqlite"
@@ -82,7 +83,7 @@ class Library:
         path = self.documents_dir / "sources.yaml"
         if not path.is_file():
             return []
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        raw = load_yaml(path.read_text(encoding="utf-8")) or []
         return [
             ImportedDocument(
                 str(d["id"]),

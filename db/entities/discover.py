@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import ahocorasick
-import yaml
 
-from db.entities.gazetteer import SAFE_LOADER
 from db.resources import resource_path
+from db.yamlio import load_yaml
 
 _WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*"
 _CONNECTORS = frozenset(
@@ -163,7 +162,7 @@ def parse_stoplist(data: Any) -> StopList:
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str, mtime: float) -> StopList:
     with open(path, encoding="utf-8") as fh:
-        return parse_stoplist(yaml.load(fh, Loader=SAFE_LOADER))
+        return parse_stoplist(load_yaml(fh))
 
 
 def load_stoplist(path: Path | None = None) -> StopList:

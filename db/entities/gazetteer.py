@@ -7,13 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from db.models import ENTITY_TYPES
 from db.resources import resource_path
+from db.yamlio import load_yaml
 
 #: libyaml's loader when PyYAML has it (the gazetteer parses ten times faster).
-SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class GazetteerError(ValueError):
@@ -139,7 +137,7 @@ def gazetteer_path() -> Path:
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str, mtime: float) -> Gazetteer:
     with open(path, encoding="utf-8") as fh:
-        return parse_gazetteer(yaml.load(fh, Loader=SAFE_LOADER))
+        return parse_gazetteer(load_yaml(fh))
 
 
 def load_gazetteer(path: Path | None = None) -> Gazetteer:

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from db.models import EVENT_KINDS
+from db.yamlio import load_yaml
 
 
 class CatalogueError(Exception):
@@ -124,7 +125,7 @@ def _participants(raw: Any, where: str) -> dict[str, str]:
 def load_catalogue(path: Path) -> Catalogue:
     """Read and validate the catalogue file (quotes are located later, against the build's texts)."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = load_yaml(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise CatalogueError(f"{path.name}: cannot be read ({exc})") from exc
     if not isinstance(raw, dict):

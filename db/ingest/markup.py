@@ -15,6 +15,7 @@ import ftfy
 import yaml
 
 from db.ingest.edits import Edit
+from db.yamlio import load_yaml
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def _front_matter(text: str, m: Markup) -> int:
     if not fm:
         return 0
     try:
-        data = yaml.safe_load(fm.group(1))
+        data = load_yaml(fm.group(1))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
