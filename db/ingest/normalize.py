@@ -99,7 +99,7 @@ def looks_ascii_stripped(text: str) -> bool:
     return len(_GLUED_YEARS.findall(text)) >= 2 or len(_GLUED_NAME.findall(text)) >= 3
 
 
-def _day_split(digits: str) -> tuple[int, int] | None:
+def split_glued_days(digits: str) -> tuple[int, int] | None:
     """Split a glued day range ('2225' → 22, 25; '912' → 9, 12) if exactly one split is valid."""
     found = []
     for cut in range(1, len(digits)):
@@ -134,14 +134,14 @@ def stripped_char_edits(text: str) -> list[Edit]:
         digits = m.group(1)
         if len(digits) == 4 and lo - 30 <= int(digits) <= hi + 30:
             continue  # a year
-        split = _day_split(digits)
+        split = split_glued_days(digits)
         if split:
             cut = m.start(1) + len(str(split[0]))
             edits.append(Edit(cut, cut, "–", "stripped_dash"))
             # The Julian pair in parentheses right after: "January 2225 (912)".
             after = _PAREN_DIGITS.match(text, m.end(1) + 1)
             if after:
-                psplit = _day_split(after.group(1))
+                psplit = split_glued_days(after.group(1))
                 if psplit:
                     pcut = after.start(1) + len(str(psplit[0]))
                     edits.append(Edit(pcut, pcut, "–", "stripped_dash"))

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from db.ingest.normalize import split_glued_days
 from db.timex.model import julian_offset
 from db.timex.spec import Dual, Length, Point, Shift, Span, Spec
 
@@ -376,24 +377,11 @@ def _range_year(m: re.Match[str], text: str, era: Era) -> Mention | None:
     return Mention(start, m.end(), Span(Point("year", y1), Point("year", y2)))
 
 
-def _day_split(digits: str) -> tuple[int, int] | None:
-    """'2225' → (22, 25), '912' → (9, 12): the one split into two increasing days, if unique."""
-    found = []
-    for cut in range(1, len(digits)):
-        a, b = digits[:cut], digits[cut:]
-        if a.startswith("0") or b.startswith("0"):
-            continue
-        x, y = int(a), int(b)
-        if 1 <= x < y <= 31:
-            found.append((x, y))
-    return found[0] if len(found) == 1 else None
-
-
 def _glued(m: re.Match[str], text: str, era: Era) -> Mention | None:
     digits = m["g"]
     if len(digits) == 4 and era.plausible_year(int(digits)):
         return None
-    split = _day_split(digits)
+    split = split_glued_days(digits)
     if split is None:
         return None
     mo = _month(m["m"])
