@@ -59,7 +59,7 @@ def test_apply_edits_drops_overlaps_and_keeps_priority():
     out, repairs = apply_edits(text, edits)
     assert out == "abXfgh-ij"
     assert [r.kind for r in repairs] == ["a", "c"]
-    omap = OffsetMap(repairs)
+    omap = OffsetMap.from_repairs(repairs)
     assert omap.to_normalized(6) == 4 and omap.to_original(4) == 6
     assert omap.to_original(len(out)) == len(text)
 

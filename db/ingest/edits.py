@@ -9,7 +9,8 @@ original can always be shown and any span mapped back.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, order=True)
@@ -31,38 +32,66 @@ class AppliedRepair:
     replacement: str
 
 
+@dataclass
 class OffsetMap:
-    """Maps offsets between original and normalized text through the applied repairs."""
+    """Maps offsets between a source's normalized and original texts via its repair rows.
 
-    def __init__(self, repairs: list[AppliedRepair]) -> None:
-        self._repairs = sorted(repairs, key=lambda r: r.orig_start)
-        self._orig_starts = [r.orig_start for r in self._repairs]
-        self._norm_starts = [r.norm_start for r in self._repairs]
+    Outside a repair both texts advance together; an offset inside a repaired
+    span maps to the corresponding edge of the other side's span.
+    """
 
-    def to_normalized(self, pos: int) -> int:
-        """Normalized offset of an original offset (inside a repair: its normalized start/end)."""
-        i = bisect.bisect_right(self._orig_starts, pos) - 1
+    repairs: list[tuple[int, int, int, int]] = field(default_factory=list)  # norm s,e, orig s,e
+
+    def __post_init__(self) -> None:
+        self.repairs.sort()
+        self._norm_starts = [r[0] for r in self.repairs]
+        by_orig = sorted(self.repairs, key=lambda r: (r[2], r[3]))
+        self._by_orig = by_orig
+        self._orig_starts = [r[2] for r in by_orig]
+
+    def between(self, start: int, end: int) -> list[tuple[int, int, int, int]]:
+        """Repairs whose normalized span starts in [start, end), in text order."""
+        lo = bisect.bisect_left(self._norm_starts, start)
+        hi = bisect.bisect_left(self._norm_starts, end)
+        return self.repairs[lo:hi]
+
+    def at(self, offset: int) -> tuple[int, int, int, int] | None:
+        """The repair whose normalized span covers an offset (or starts there, if empty)."""
+        i = bisect.bisect_right(self._norm_starts, offset) - 1
+        if i >= 0:
+            ns, ne, _os, _oe = self.repairs[i]
+            if ns <= offset < max(ne, ns + 1):
+                return self.repairs[i]
+        return None
+
+    def to_original(self, offset: int, *, end: bool = False) -> int:
+        i = bisect.bisect_right(self._norm_starts, offset) - 1
+        if end:
+            # An end offset equal to a repair's start belongs before that repair.
+            while i >= 0 and self.repairs[i][0] == offset:
+                i -= 1
         if i < 0:
-            return pos
-        r = self._repairs[i]
-        if pos >= r.orig_end:
-            return r.norm_end + (pos - r.orig_end)
-        if pos == r.orig_start:
-            return r.norm_start
-        return r.norm_end
+            return offset
+        _ns, ne, os_, oe = self.repairs[i]
+        if offset >= ne:
+            return offset - ne + oe
+        return oe if end else os_
 
-    def to_original(self, pos: int) -> int:
-        """Original offset of a normalized offset (inside a repair: the repair's original end)."""
-        i = bisect.bisect_right(self._norm_starts, pos) - 1
-        # Several zero-width normalized repairs can share a start; take the last.
+    def to_normalized(self, offset: int, *, end: bool = False) -> int:
+        i = bisect.bisect_right(self._orig_starts, offset) - 1
+        if end:
+            while i >= 0 and self._by_orig[i][2] == offset:
+                i -= 1
         if i < 0:
-            return pos
-        r = self._repairs[i]
-        if pos >= r.norm_end:
-            return r.orig_end + (pos - r.norm_end)
-        if pos == r.norm_start:
-            return r.orig_start
-        return r.orig_end
+            return offset
+        ns, ne, _os, oe = self._by_orig[i]
+        if offset >= oe:
+            return offset - oe + ne
+        return ne if end else ns
+
+    @classmethod
+    def from_repairs(cls, repairs: Sequence[AppliedRepair]) -> OffsetMap:
+        return cls([(r.norm_start, r.norm_end, r.orig_start, r.orig_end) for r in repairs])
 
 
 def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[AppliedRepair]]:

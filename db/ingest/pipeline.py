@@ -76,7 +76,7 @@ def parse_text(
     if looks_ascii_stripped(text):
         edits.extend(stripped_char_edits(text))
     normalized, repairs = apply_edits(text, edits)
-    omap = OffsetMap(repairs)
+    omap = OffsetMap.from_repairs(repairs)
 
     blocks = [(omap.to_normalized(b.start), omap.to_normalized(b.end), b) for b in markup.blocks]
     blocks.sort(key=lambda t: t[0])
