@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 MAX_WORDS = 9
-MAX_CHARS = 64
+MAX_CHARS = 60
 
 # Past tense → (singular, plural) headline present, for the verbs this prose uses most.
 _PRESENT: dict[str, tuple[str, str]] = {
@@ -202,10 +202,31 @@ _TAIL_CUT = re.compile(
     r"forcing|allowing|as|because|since|although|though|while|whereas|but|so|in order|after|"
     r"before|when|with|despite|led by|including|according)\b|;|:|\s+in order to\b|\s+because\b|"
     r"\s+which\b|\s+who\b|\s+after\b|\s+where\b|\s+as a result\b|\s+due to\b|\s+in response\b|"
-    r"\s+in retaliation\b|\s+stating\b|\s+demanding\b|\s+declaring\b|\s+informing\b|\s+claiming\b)",
+    r"\s+in retaliation\b|\s+stating\b|\s+demanding\b|\s+declaring\b|\s+informing\b|\s+claiming\b|"
+    # A second predicate after the headline's own ("and was situated", "but were defeated").
+    r"\s+(?:and|but)\s+(?:was|were|had|has)\b|,?\s+but\s+(?:\w+ly\s+)?(?:was|were|failed)\b|"
+    r",\s+(?:thus|thereby)\b|\s+outlining\b|\s+recommending\b|\s+expressing\b|\s+advising\b|"
+    r"\s+addressed\s+to\b|\s+in\s+(?:his|her|their|its)\s+name\b)",
     re.IGNORECASE,
 )
 _DROP = frozenset({"the", "a", "an"})
+# Adverbs a headline does without ("Ottoman forces also capture", "effectively abandons").
+_DROP_ADVERBS = frozenset(
+    [
+        "also",
+        "effectively",
+        "officially",
+        "decisively",
+        "already",
+        "finally",
+        "promptly",
+        "subsequently",
+        "eventually",
+        "immediately",
+        "successfully",
+        "formally",
+    ]
+)
 _TRAILING = frozenset(
     [
         "of",
@@ -297,6 +318,12 @@ _DATE_LEAD = re.compile(
 def _strip_lead(s: str) -> str:
     s = _OFFSET_LEAD.sub("", s)
     for _ in range(6):
+        m = _LEAD.match(s)
+        comma = s.find(",") if m is not None else -1
+        if 0 < comma <= 90 and len(s[comma + 1 :].split()) >= 2 and _is_lead_in(s[:comma]):
+            # "Following years of talks, the conflict escalated": the lead-in goes whole.
+            s = s[comma + 1 :].lstrip()
+            continue
         s = _EMPTY_LEAD.sub("", s).lstrip(" ,;:.-–—")
         s = _DATE_LEAD.sub("", s)
         if not s:
@@ -421,9 +448,17 @@ _PLURAL_NAMES = frozenset(
 )
 
 
+# Endings of plural common nouns, for a capitalized first word ("Negotiations", "Troops").
+_PLURAL_ENDINGS = ("ions", "ies", "ces", "ops", "ers", "nts", "ves")
+
 _PARTICIPLE_NEXT = frozenset(
     ["in", "by", "on", "at", "from", "of", "up", "with", "under", "near", "for"]
 )
+
+
+# Past forms that are also participles, and the words after which they are participles.
+_PARTICIPLE_FORMS = frozenset(["sent", "made", "held", "led", "left", "met", "won", "fought"])
+_PASSIVE_NEXT = frozenset(["to", "through", "by", "via"])
 
 
 def _is_finite(w: str) -> bool:
@@ -440,7 +475,10 @@ def _present(words: list[str]) -> list[str]:
     """Put the clause's first verb in the headline present (passives lose their auxiliary)."""
     out = list(words)
     subject_at = -1  # the subject, when a participle phrase stands between it and the verb
-    for i, w in enumerate(out):
+    i = -1
+    while i + 1 < len(out):
+        i += 1
+        w = out[i]
         lw = w.lower()
         if lw in ("was", "were", "had", "has", "have", "been"):
             j = i + 1
@@ -453,6 +491,7 @@ def _present(words: list[str]) -> list[str]:
                     return out
                 del out[i]
                 # "had captured" → "captured", then into the present below.
+                i -= 1
                 continue
             return out
         if lw in _PRESENT and i > 0:
@@ -471,13 +510,22 @@ def _present(words: list[str]) -> list[str]:
             subject = out[k]
             if subject.lower() in _NOT_SUBJECT or subject.lower().endswith("ly"):
                 return out  # "newly formed": an adjective, not the clause's verb
+            if k >= 2 and out[k - 1].lower() in ("from", "in") and out[k][:1].isupper():
+                subject = out[k - 2]  # "Armenian forces from Goghtn launched"
             plural = (
                 subject.endswith("s")
                 and not subject.endswith(("ss", "us", "is"))
-                and not subject[:1].isupper()
+                and (not subject[:1].isupper() or (k == 0 and subject.endswith(_PLURAL_ENDINGS)))
             ) or subject.lower() in _PLURAL_NAMES
+            if lw in _PARTICIPLE_FORMS and i + 1 < len(out) and out[i + 1].lower() in _PASSIVE_NEXT:
+                return out  # "a draft agreement sent to Baku": a participle, kept as it is
             sg, pl = _PRESENT[lw]
             out[i] = pl if plural else sg
+            for j in range(i + 2, len(out) - 1):
+                # "reached Julfa and crossed the border": coordinated verbs share the tense.
+                if out[j - 1].lower() == "and" and out[j].lower() in _PRESENT:
+                    sg, pl = _PRESENT[out[j].lower()]
+                    out[j] = pl if plural else sg
             return out
         if lw.endswith("ed") and len(lw) > 4 and i > 0:
             return out
@@ -510,6 +558,8 @@ def headline(text: str) -> str:
         s = s[: m.start()]
     s = s.strip(" ,;:.-–—")
     words = [w for w in s.split() if w.lower() not in _DROP]
+    if len(words) > 2:
+        words = [w for i, w in enumerate(words) if i == 0 or w.lower() not in _DROP_ADVERBS]
     words = _present(words)
     if len(words) > MAX_WORDS:
         # Prefer a cut at a comma inside the window.
@@ -535,13 +585,24 @@ def make_title(
     """A title for the happening the clause narrates; ``date_*`` are offsets into the clause."""
     if 0 <= date_start <= date_end <= len(clause):
         pre, post = clause[:date_start], clause[date_end:]
-        if _is_lead_in(pre) and _COMMA_START.match(post) and len(post.split()) >= 3:
-            # "Prior to this, on 19 January, a meeting took place": the date closes a lead-in.
+        if (
+            _COMMA_START.match(post)
+            and len(post.split()) >= 3
+            and (_is_lead_in(pre) or _AND_BEFORE_DATE.search(pre))
+        ):
+            # "Prior to this, on 19 January, a meeting took place": the date closes a
+            # lead-in; "... proved inconclusive, and on May 15, the army launched": the
+            # dated happening is the one after the date.
             text = post.lstrip(" ,")
         else:
             text = _DANGLING.sub("", pre) + " " + post
     else:
         text = clause
+    decided = _DECIDED.search(text)
+    if decided is not None:
+        # "at a meeting ..., it was decided to take strict measures": the decision.
+        text = "decision to " + text[decided.end() :]
+    text = _SAID_THAT.sub(" ", text, count=1)
     title = headline(text)
     words = title.split()
     # A leading verb (its lower-case form is in the text, so not a name like "Ahmed").
@@ -558,6 +619,17 @@ def make_title(
 
 _DANGLING = re.compile(
     r"(?:\b(?:on|in|by|at|from|since|until|till|between|during)(?:\s+the\s+(?:night|morning|evening|afternoon|beginning|end|middle)\s+of)?|\bthe\s+(?:night|morning|evening)\s+of)\s*$",
+    re.IGNORECASE,
+)
+
+
+_AND_BEFORE_DATE = re.compile(
+    r",\s*(?:and|but)\s+(?:on|in|by|at)?\s*(?:the\s+\w+\s+of\s+)?$", re.IGNORECASE
+)
+_DECIDED = re.compile(r"\bit was decided to\s+", re.IGNORECASE)
+# "the army declared that it had launched operations": what was declared is the happening.
+_SAID_THAT = re.compile(
+    r"\s+(?:declared|announced|reported|stated)\s+that\s+(?:it|they)\s+had\s+(?=\w+ed\b)",
     re.IGNORECASE,
 )
 
