@@ -110,6 +110,7 @@ class AnnotationController(QObject):
         self.lost: list[Row] = self.service.reanchor_if_needed() or []
         self._text_selection: TextSelection | None = None
         self._rejected: frozenset[str] | None = None
+        self._progress: Progress | None = None  # counting reads every bundled event id
         self.last_error: str | None = None
         self.conflicts: list[tuple[Row, Row]] = []  # (ours, theirs) from the last import
 
@@ -345,7 +346,11 @@ class AnnotationController(QObject):
         return effective_event(self.engine, self.workspace, event_id)
 
     def progress(self) -> Progress:
-        return progress(self.engine, self.workspace)
+        """``reviewed N of M``, kept until the workspace changes: the window asks twice while
+        it opens, and counting reads every bundled event id (0.13 s at 100,000 events)."""
+        if self._progress is None:
+            self._progress = progress(self.engine, self.workspace)
+        return self._progress
 
     def _update_enabled(self) -> None:
         has_event = self.selection.event is not None
@@ -642,6 +647,7 @@ class AnnotationController(QObject):
 
     # --- slots ------------------------------------------------------------------------
     def _on_service_changed(self, change: Change) -> None:
+        self._progress = None
         if change.review:
             self._rejected = None
         self.changed.emit(change)
