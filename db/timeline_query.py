@@ -314,7 +314,7 @@ class TimelineQuery:
             stmt = stmt.where(where)
         # A Core connection, not an ORM session: plain tuples, no ORM row processing.
         with self._engine.connect() as conn:
-            return list(conn.execute(stmt).tuples().all())
+            return [(k, d, n) for k, d, n in conn.execute(stmt)]
 
     def _compute_density(self, mode: str) -> Density:
         grouped = self._grouped(mode)
