@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from db.events.lexicon import classify
 from db.events.numbers import find_numbers
-from db.events.titles import make_title
+from db.events.titles import focus_start, make_title
 
 #: Precisions fine enough to place a happening on a timeline.
 EVENT_PRECISIONS = frozenset({"day", "part_of_month", "month", "season", "year"})
@@ -391,7 +391,12 @@ def extract_candidates(passage: PassageData) -> list[Candidate]:
         start += lead
         end = start + len(stripped)
         clause = stripped
-        kind, trigger = classify(clause)
+        focus = focus_start(clause, d.start - start, d.end - start)
+        kind, trigger = classify(clause[focus:]) if focus else ("other", -1)
+        if kind == "other":
+            kind, trigger = classify(clause)
+        else:
+            trigger += focus  # "... proved inconclusive, and on May 15, the army launched"
         if kind == "other" and prev_kind is not None and len(clause) < 60:
             # An elliptical clause ("and on October 30, Kars") continues the previous one.
             kind, _ = classify(prev_clause)

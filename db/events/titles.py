@@ -109,6 +109,24 @@ _BASE = {
     "united": "unite",
     "joined": "join",
     "evacuated": "evacuate",
+    "escalated": "escalate",
+    "erupted": "erupt",
+    "collapsed": "collapse",
+    "authorized": "authorize",
+    "resumed": "resume",
+    "emerged": "emerge",
+    "sanctioned": "sanction",
+    "urged": "urge",
+    "expressed": "express",
+    "reinstated": "reinstate",
+    "asked": "ask",
+    "proposed": "propose",
+    "secured": "secure",
+    "transferred": "transfer",
+    "summoned": "summon",
+    "reiterated": "reiterate",
+    "addressed": "address",
+    "supported": "support",
 }
 _ES = ("s", "sh", "ch", "x", "z")
 for _v, _b in _BASE.items():
@@ -132,6 +150,9 @@ _LEAD_WORDS = [
     "during",
     "following",
     "despite",
+    "although",
+    "though",
+    "having",
     "upon",
     "under",
     "according",
@@ -313,6 +334,12 @@ _DATE_LEAD = re.compile(
     r"September|October|November|December)|(?:January|February|March|April|May|June|July|August|"
     r"September|October|November|December)\s+\d{1,2})(?:,?\s+\d{4})?\s*,\s*"
 )
+
+
+def lead_length(text: str) -> int:
+    """How many characters of ``text`` an introductory phrase takes ("Despite X, ...")."""
+    rest = _strip_lead(text)
+    return len(text) - len(rest) if rest and text.endswith(rest) else 0
 
 
 def _strip_lead(s: str) -> str:
@@ -585,11 +612,7 @@ def make_title(
     """A title for the happening the clause narrates; ``date_*`` are offsets into the clause."""
     if 0 <= date_start <= date_end <= len(clause):
         pre, post = clause[:date_start], clause[date_end:]
-        if (
-            _COMMA_START.match(post)
-            and len(post.split()) >= 3
-            and (_is_lead_in(pre) or _AND_BEFORE_DATE.search(pre))
-        ):
+        if focus_start(clause, date_start, date_end) > 0:
             # "Prior to this, on 19 January, a meeting took place": the date closes a
             # lead-in; "... proved inconclusive, and on May 15, the army launched": the
             # dated happening is the one after the date.
@@ -632,6 +655,20 @@ _SAID_THAT = re.compile(
     r"\s+(?:declared|announced|reported|stated)\s+that\s+(?:it|they)\s+had\s+(?=\w+ed\b)",
     re.IGNORECASE,
 )
+
+
+def focus_start(clause: str, date_start: int, date_end: int) -> int:
+    """Where the dated happening starts when the date opens it, else 0."""
+    if not 0 <= date_start <= date_end <= len(clause):
+        return 0
+    pre, post = clause[:date_start], clause[date_end:]
+    if (
+        _COMMA_START.match(post)
+        and len(post.split()) >= 3
+        and (_is_lead_in(pre) or _AND_BEFORE_DATE.search(pre))
+    ):
+        return date_end
+    return 0
 
 
 def _is_lead_in(pre: str) -> bool:
