@@ -9,7 +9,7 @@ the pixels cost.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import (
     QElapsedTimer,
@@ -71,6 +71,18 @@ class _Hit:
     lane: int = 0
 
 
+@dataclass
+class _LaneFrame:
+    """What one lane of single events paints, and where it can be clicked."""
+
+    extents: dict[tuple[str, bool], list[QRectF]] = field(default_factory=dict)
+    bars: dict[tuple[str, bool], list[QRectF]] = field(default_factory=dict)
+    points: dict[tuple[str, bool, float], list[QPointF]] = field(default_factory=dict)
+    labels: list[tuple[QRectF, str, QColor, bool, bool]] = field(default_factory=list)
+    on_top: list[tuple[str, QRectF]] = field(default_factory=list)
+    hits: list[_Hit] = field(default_factory=list)
+
+
 class TimelineCanvas(QWidget):
     """Paints one viewport of the timeline and turns input into viewport changes and clicks."""
 
@@ -109,6 +121,7 @@ class TimelineCanvas(QWidget):
         self._header_pixmap: tuple[object, QPixmap] | None = None
         self._phase_layout: tuple[object, PhaseLayout] | None = None
         self._badges: list[tuple[QRectF, int, int]] = []  # "+N longer" per lane, last frame
+        self._lane_cache: dict[int, tuple[tuple[object, ...], _LaneFrame]] = {}
         self._density_frame: tuple[list[int], list[list[int]], list[tuple[float, float]]] | None = (
             None
         )
@@ -249,6 +262,19 @@ class TimelineCanvas(QWidget):
             self._label_width[key] = w
         return w
 
+    def _elided(self, text: str, width: float, which: str) -> str:
+        """``elidedText`` through a cache: the same titles are cut to the same widths frame
+        after frame, and eliding lays the text out each time."""
+        key = (text, width, which)
+        out = self._elisions.get(key)
+        if out is None:
+            if len(self._elisions) > 4000:
+                self._elisions.clear()
+            fm = {"normal": self._fm, "small": self._fm_small, "bold": self._fm_bold}[which]
+            out = fm.elidedText(text, Qt.TextElideMode.ElideRight, width)
+            self._elisions[key] = out
+        return out
+
     # --- painting --------------------------------------------------------
     def _draw_static(self, p: QPainter, x: float, baseline: float, text: str, which: str) -> None:
         """drawText at a baseline through a QStaticText cache: the same axis labels, counts and
@@ -286,6 +312,7 @@ class TimelineCanvas(QWidget):
             "bold": self._fm_bold.ascent(),
         }
         self._statics: dict[tuple[str, str], QStaticText] = {}
+        self._elisions: dict[tuple[str, float, str], str] = {}
         self._label_width.clear()
         self._header_pixmap = None
 
@@ -351,7 +378,7 @@ class TimelineCanvas(QWidget):
             p.fillRect(QRectF(x0, y + 1, x1 - x0 - 1, self._phase_row_h - 2), fill)
             text_w = x1 - x0 - 8
             if text_w > 12:
-                title = self._fm_small.elidedText(ph.title, Qt.TextElideMode.ElideRight, text_w)
+                title = self._elided(ph.title, text_w, "small")
                 p.setPen(st.text)
                 p.drawText(QRectF(x0 + 4, y, text_w, self._phase_row_h), align, title)
 
@@ -532,11 +559,12 @@ class TimelineCanvas(QWidget):
         geometry: list[tuple[float, float]],
         marks: list[EventMark],
     ) -> None:
-        """Single events: points, bars and faded extents, labelled where there is room."""
+        """Single events: points, bars and faded extents, labelled where there is room.
+
+        Each lane's layout is kept (:meth:`_lane_frame`): selecting an event re-lays out only
+        the lanes holding the previous and the new selection.
+        """
         n_lanes = len(geometry)
-        left, right = self.content_left, float(self.width())
-        px_per_day = self.content_width / self.viewport.length
-        start = self.viewport.start
         lanes = self.data.density.lanes
         per_lane: list[list[EventMark]] = [[] for _ in range(n_lanes)]
         for m in marks:
@@ -548,69 +576,24 @@ class TimelineCanvas(QWidget):
         points: dict[tuple[str, bool, float], list[QPointF]] = {}
         labels: list[tuple[QRectF, str, QColor, bool, bool]] = []
         on_top: list[tuple[str, QRectF]] = []
+        cache: dict[int, tuple[tuple[object, ...], _LaneFrame]] = {}
         for lane_i, lane_marks in enumerate(per_lane):
             if not lane_marks:
                 continue
-            top, h = geometry[lane_i]
             collapsed = lanes[lane_i].key in self.collapsed
-            rows = 1 if collapsed else max(1, int((h - 2) // self._row_h))
-            items: list[tuple[float, float, float, bool]] = []
-            force = None
-            for k, m in enumerate(lane_marks):
-                x0 = left + (m.earliest - start) * px_per_day
-                x1 = left + (m.latest + 1 - start) * px_per_day
-                point = m.precision == "day" and m.latest == m.earliest
-                if point:
-                    xc = (x0 + x1) / 2
-                    x0, x1 = xc - POINT_R, xc + POINT_R
-                elif x1 - x0 < 3:
-                    xc = (x0 + x1) / 2
-                    x0, x1 = xc - 1.5, xc + 1.5
-                bold = m.id == self.current
-                tw = 0.0 if collapsed else min(MAX_LABEL_W, self._text_width(m.title, bold))
-                items.append((x0, x1, tw, point))
-                if m.id == self.current:
-                    force = k
-            placed = layout_lane(items, rows, left, right, force, labels=not collapsed)
-            r = POINT_R if not collapsed else 2.5
-            bh = 8.0 if not collapsed else 5.0
-            for m, pl in zip(lane_marks, placed, strict=True):
-                y = top + h / 2 if collapsed else top + 2 + pl.row * self._row_h + self._row_h / 2
-                faded = dim_focus and not m.focus
-                x0, x1 = pl.x0, pl.x1
-                if m.precision == "day" and m.latest == m.earliest:
-                    xc = (x0 + x1) / 2
-                    x0, x1 = xc - r, xc + r
-                    points.setdefault((m.kind, faded, r), []).append(QPointF(xc, y))
-                    y0, y1 = y - r, y + r
-                else:
-                    y0, y1 = y - bh / 2, y + bh / 2
-                    # A stated range is solid; a date known only to the month, season or
-                    # year is a translucent, outlined extent.
-                    group = bars if m.precision == "day" else extents
-                    group.setdefault((m.kind, faded), []).append(QRectF(x0, y0, x1 - x0, bh))
-                hx0, hy0, hx1, hy1 = x0 - 2, y0 - 3, x1 + 2, y1 + 3
-                if pl.label_x is not None:
-                    lrect = QRectF(pl.label_x, y - self._row_h / 2, pl.label_w + 1, self._row_h)
-                    if pl.inside and m.precision == "day":
-                        tc = st.base if st.dark else QColor("white")
-                    else:
-                        tc = st.faint_text if faded else st.text
-                    labels.append((lrect, m.title, tc, m.id == self.current, pl.inside))
-                    hx1 = max(hx1, pl.label_x + pl.label_w + 1)
-                    hy0, hy1 = min(hy0, y - self._row_h / 2), max(hy1, y + self._row_h / 2)
-                if m.id == self.current or m.id == self._hover:
-                    on_top.append((m.id, QRectF(x0, y0, x1 - x0, y1 - y0)))
-                self._hits.append(
-                    _Hit(
-                        QRectF(hx0, hy0, hx1 - hx0, hy1 - hy0),
-                        m.id,
-                        m.earliest,
-                        m.latest,
-                        1,
-                        lane_i,
-                    )
-                )
+            frame = self._lane_frame(
+                st, lane_i, geometry[lane_i], collapsed, dim_focus, tuple(lane_marks), cache
+            )
+            for key, rects in frame.extents.items():
+                extents.setdefault(key, []).extend(rects)
+            for key, rects in frame.bars.items():
+                bars.setdefault(key, []).extend(rects)
+            for pkey, centres in frame.points.items():
+                points.setdefault(pkey, []).extend(centres)
+            labels.extend(frame.labels)
+            on_top.extend(frame.on_top)
+            self._hits.extend(frame.hits)
+        self._lane_cache = cache
         # Rectangles are axis-aligned: antialiasing them only costs time. Dots need it.
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         for (kind, faded), rects in extents.items():
@@ -640,13 +623,110 @@ class TimelineCanvas(QWidget):
                 p.fillRect(rect.adjusted(-2, 2, 2, -2), st.base)
             p.setPen(color)
             if self._text_width(text, bold) > rect.width():
-                text = fm.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+                text = self._elided(text, rect.width(), "bold" if bold else "normal")
             baseline = rect.center().y() + (fm.ascent() - fm.descent()) / 2
             self._draw_static(p, rect.x(), baseline, text, "bold" if bold else "normal")
         for event_id, rect in on_top:
             pen = QPen(st.highlight if event_id == self.current else st.mid_text, 2.0)
             p.setPen(pen)
             p.drawRoundedRect(rect.adjusted(-2.5, -2.5, 2.5, 2.5), 3, 3)
+
+    def _lane_frame(
+        self,
+        st: TimelineStyle,
+        lane_i: int,
+        geometry: tuple[float, float],
+        collapsed: bool,
+        dim_focus: bool,
+        lane_marks: tuple[EventMark, ...],
+        cache: dict[int, tuple[tuple[object, ...], _LaneFrame]],
+    ) -> _LaneFrame:
+        """One lane's marks, labels and hit areas, reused while nothing they depend on changed."""
+        ids = [m.id for m in lane_marks]
+        current = self.current if self.current in ids else None
+        hover = self._hover if self._hover in ids else None
+        key = (
+            lane_marks,
+            geometry,
+            collapsed,
+            dim_focus,
+            current,
+            hover,
+            self.viewport.start,
+            self.viewport.end,
+            self.width(),
+            id(st),
+            id(self._statics),  # fonts
+        )
+        kept = self._lane_cache.get(lane_i)
+        if kept is not None and kept[0] == key:
+            cache[lane_i] = kept
+            return kept[1]
+        frame = _LaneFrame()
+        left, right = self.content_left, float(self.width())
+        px_per_day = self.content_width / self.viewport.length
+        start = self.viewport.start
+        top, h = geometry
+        rows = 1 if collapsed else max(1, int((h - 2) // self._row_h))
+        items: list[tuple[float, float, float, bool]] = []
+        force = None
+        for k, m in enumerate(lane_marks):
+            x0 = left + (m.earliest - start) * px_per_day
+            x1 = left + (m.latest + 1 - start) * px_per_day
+            point = m.precision == "day" and m.latest == m.earliest
+            if point:
+                xc = (x0 + x1) / 2
+                x0, x1 = xc - POINT_R, xc + POINT_R
+            elif x1 - x0 < 3:
+                xc = (x0 + x1) / 2
+                x0, x1 = xc - 1.5, xc + 1.5
+            bold = m.id == self.current
+            tw = 0.0 if collapsed else min(MAX_LABEL_W, self._text_width(m.title, bold))
+            items.append((x0, x1, tw, point))
+            if m.id == self.current:
+                force = k
+        placed = layout_lane(items, rows, left, right, force, labels=not collapsed)
+        r = POINT_R if not collapsed else 2.5
+        bh = 8.0 if not collapsed else 5.0
+        for m, pl in zip(lane_marks, placed, strict=True):
+            y = top + h / 2 if collapsed else top + 2 + pl.row * self._row_h + self._row_h / 2
+            faded = dim_focus and not m.focus
+            x0, x1 = pl.x0, pl.x1
+            if m.precision == "day" and m.latest == m.earliest:
+                xc = (x0 + x1) / 2
+                x0, x1 = xc - r, xc + r
+                frame.points.setdefault((m.kind, faded, r), []).append(QPointF(xc, y))
+                y0, y1 = y - r, y + r
+            else:
+                y0, y1 = y - bh / 2, y + bh / 2
+                # A stated range is solid; a date known only to the month, season or
+                # year is a translucent, outlined extent.
+                group = frame.bars if m.precision == "day" else frame.extents
+                group.setdefault((m.kind, faded), []).append(QRectF(x0, y0, x1 - x0, bh))
+            hx0, hy0, hx1, hy1 = x0 - 2, y0 - 3, x1 + 2, y1 + 3
+            if pl.label_x is not None:
+                lrect = QRectF(pl.label_x, y - self._row_h / 2, pl.label_w + 1, self._row_h)
+                if pl.inside and m.precision == "day":
+                    tc = st.base if st.dark else QColor("white")
+                else:
+                    tc = st.faint_text if faded else st.text
+                frame.labels.append((lrect, m.title, tc, m.id == self.current, pl.inside))
+                hx1 = max(hx1, pl.label_x + pl.label_w + 1)
+                hy0, hy1 = min(hy0, y - self._row_h / 2), max(hy1, y + self._row_h / 2)
+            if m.id == self.current or m.id == self._hover:
+                frame.on_top.append((m.id, QRectF(x0, y0, x1 - x0, y1 - y0)))
+            frame.hits.append(
+                _Hit(
+                    QRectF(hx0, hy0, hx1 - hx0, hy1 - hy0),
+                    m.id,
+                    m.earliest,
+                    m.latest,
+                    1,
+                    lane_i,
+                )
+            )
+        cache[lane_i] = (key, frame)
+        return frame
 
     def _paint_long_badges(
         self, p: QPainter, st: TimelineStyle, geometry: list[tuple[float, float]]
