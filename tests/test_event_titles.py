@@ -22,6 +22,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import yaml
 
 REFERENCE = Path(__file__).resolve().parent / "data" / "event_titles.yaml"
@@ -189,6 +190,45 @@ def test_event_titles_and_kinds(built_db: Path) -> None:
     assert s.kind_accuracy >= 0.9
     assert s.clean_rate >= 0.95
     assert s.mean_overlap >= 0.84
+    con = sqlite3.connect(f"file:{built_db}?mode=ro", uri=True)
+    titles = [r[0] for r in con.execute("SELECT title FROM event WHERE origin = 'extracted'")]
+    con.close()
+    bad = [t for t in titles if problems(t)]
+    print(f"all extracted titles: {len(bad)}/{len(titles)} with a problem")
+    assert len(bad) <= 0.06 * len(titles)
+
+
+@pytest.mark.parametrize(
+    ("clause", "title"),
+    [
+        ("they killed nine Armenian soldiers and twelve peasants", "Nine Armenian soldiers killed"),
+        (
+            "They managed to capture the city of Nakhichevan and destroy",
+            "City of Nakhichevan captured",
+        ),
+        (
+            "the insurgents captured the police station and surrounded the garrison",
+            "Insurgents capture police station",
+        ),
+        (
+            "Andranik reached Julfa and crossed the Iranian border",
+            "Andranik reaches Julfa and crosses Iranian border",
+        ),
+        (
+            "The Yelizavetpol Governorate was established and was situated east of the mountains",
+            "Yelizavetpol Governorate established",
+        ),
+        (
+            "an additional four million rubles were sent through Tiflis to Tekinski",
+            "Additional four million rubles sent through Tiflis",
+        ),
+        ("Negotiations commenced in Tiflis", "Negotiations commence in Tiflis"),
+    ],
+)
+def test_headline_grammar(clause: str, title: str) -> None:
+    from db.events.titles import headline
+
+    assert headline(clause) == title
 
 
 if __name__ == "__main__":

@@ -138,6 +138,8 @@ for _v, _b in _BASE.items():
         _sg = _b + "s"
     _PRESENT[_v] = (_sg, _b)
 
+_PAST_OF = {pl: past for past, (_sg, pl) in _PRESENT.items() if past.endswith("ed")}
+
 _LEAD_WORDS = [
     "to",
     "on",
@@ -319,6 +321,12 @@ _TRAILING = frozenset(
         "all",
         "any",
         "each",
+        "if",
+        "unless",
+        "whether",
+        "only",
+        "accompanied",
+        "followed",
     ]
 )
 
@@ -488,6 +496,38 @@ _PARTICIPLE_FORMS = frozenset(["sent", "made", "held", "led", "left", "met", "wo
 _PASSIVE_NEXT = frozenset(["to", "through", "by", "via"])
 
 
+_STOP_OBJECT = frozenset(
+    ["and", "but", "in", "on", "at", "by", "from", "after", "before", "during"]
+)
+
+
+def _passive_for_pronoun(words: list[str]) -> list[str]:
+    """``They killed nine soldiers`` → ``Nine soldiers killed``: a headline names no
+    pronoun, and the passive says what happened without guessing who "they" were."""
+    if len(words) < 3 or words[0].lower() not in ("they", "it"):
+        return words
+    verb_at = 1
+    if words[1].lower() == "managed" and len(words) > 3 and words[2].lower() == "to":
+        past = _PAST_OF.get(words[3].lower())
+        if past is None:
+            return words
+        words = [words[0], past, *words[4:]]
+    verb = words[verb_at].lower()
+    regular = verb.endswith("ed") and len(verb) > 4 and verb not in ("deemed", "appealed")
+    if not (regular or verb in _PARTICIPLE_FORMS):
+        return words
+    obj: list[str] = []
+    for w in words[verb_at + 1 :]:
+        if w.lower() in _STOP_OBJECT or w.endswith(","):
+            if w.endswith(",") and w.lower().strip(",") not in _STOP_OBJECT:
+                obj.append(w.rstrip(","))
+            break
+        obj.append(w)
+    if not obj or obj[0].lower() in _NOT_SUBJECT or obj[0].lower() in ("it", "them", "that"):
+        return words
+    return [obj[0][:1].upper() + obj[0][1:], *obj[1:], verb]
+
+
 def _is_finite(w: str) -> bool:
     lw = w.lower()
     return lw in _PRESENT or (lw.endswith("ed") and len(lw) > 4)
@@ -548,11 +588,18 @@ def _present(words: list[str]) -> list[str]:
                 return out  # "a draft agreement sent to Baku": a participle, kept as it is
             sg, pl = _PRESENT[lw]
             out[i] = pl if plural else sg
-            for j in range(i + 2, len(out) - 1):
+            for j in range(i + 2, len(out)):
                 # "reached Julfa and crossed the border": coordinated verbs share the tense.
-                if out[j - 1].lower() == "and" and out[j].lower() in _PRESENT:
-                    sg, pl = _PRESENT[out[j].lower()]
+                if out[j - 1].lower() != "and":
+                    continue
+                lj = out[j].lower()
+                if lj in _PRESENT and j + 1 < len(out):
+                    sg, pl = _PRESENT[lj]
                     out[j] = pl if plural else sg
+                elif lj.endswith("ed") and len(lj) > 4 and out[j][:1].islower():
+                    # A second past verb the headline cannot conjugate: the first verb's
+                    # happening stands alone ("Fighting resumes and continued until ...").
+                    return out[: j - 1]
             return out
         if lw.endswith("ed") and len(lw) > 4 and i > 0:
             return out
@@ -587,7 +634,8 @@ def headline(text: str) -> str:
     words = [w for w in s.split() if w.lower() not in _DROP]
     if len(words) > 2:
         words = [w for i, w in enumerate(words) if i == 0 or w.lower() not in _DROP_ADVERBS]
-    words = _present(words)
+    passive = _passive_for_pronoun(words)
+    words = passive if passive is not words else _present(words)
     if len(words) > MAX_WORDS:
         # Prefer a cut at a comma inside the window.
         cut = MAX_WORDS
