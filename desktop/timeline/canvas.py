@@ -83,6 +83,18 @@ class _LaneFrame:
     hits: list[_Hit] = field(default_factory=list)
 
 
+@dataclass
+class _Frame:
+    """The last density frame as painted, with what hit-testing and tooltips read from it."""
+
+    key: tuple[object, ...]
+    keep: tuple[object, ...]
+    pixmap: QPixmap
+    headers: list[tuple[QRectF, int]]
+    density: tuple[list[int], list[list[int]], list[tuple[float, float]]] | None
+    axis: Axis | None
+
+
 class TimelineCanvas(QWidget):
     """Paints one viewport of the timeline and turns input into viewport changes and clicks."""
 
@@ -122,6 +134,7 @@ class TimelineCanvas(QWidget):
         self._phase_layout: tuple[object, PhaseLayout] | None = None
         self._badges: list[tuple[QRectF, int, int]] = []  # "+N longer" per lane, last frame
         self._lane_cache: dict[int, tuple[tuple[object, ...], _LaneFrame]] = {}
+        self._frame: _Frame | None = None
         self._density_frame: tuple[list[int], list[list[int]], list[tuple[float, float]]] | None = (
             None
         )
@@ -327,19 +340,74 @@ class TimelineCanvas(QWidget):
         if self._style is None:
             self._style = TimelineStyle(self.palette())
         st = self._style
+        vp = self.viewport
+        marks = self.data.marks(vp.start, vp.end)
+        if marks is not None:
+            self._frame = None
+            p = QPainter(self)
+            self._paint_frame(p, st, marks)
+            p.end()
+            return
+        # Zoomed out, a frame shows densities only: nothing in it depends on the selected or
+        # hovered event, so selecting one repaints from the last frame while the view stays.
+        key = self._density_frame_key(st)
+        if self._frame is None or self._frame.key != key:
+            ratio = self.devicePixelRatioF()
+            pix = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
+            pix.setDevicePixelRatio(ratio)
+            p = QPainter(pix)
+            p.setFont(self.font())
+            p.setPen(self.palette().color(self.foregroundRole()))
+            self._paint_frame(p, st, None)
+            p.end()
+            self._frame = _Frame(
+                key,
+                (st, self.data.density, self.data.phases, self._statics),
+                pix,
+                self._headers,
+                self._density_frame,
+                self._axis,
+            )
+        frame = self._frame
+        self._hits, self._badges = [], []
+        self._headers = frame.headers
+        self._density_frame = frame.density
+        self._axis = frame.axis
         p = QPainter(self)
+        p.drawPixmap(0, 0, frame.pixmap)
+        p.end()
+
+    def _density_frame_key(self, st: TimelineStyle) -> tuple[object, ...]:
+        """Everything a density frame depends on. Objects appear by id: the frame keeps them
+        alive (:attr:`_Frame.keep`), so an id cannot be reused while it is cached."""
+        vp = self.viewport
+        return (
+            self.width(),
+            self.height(),
+            self.devicePixelRatioF(),
+            vp.start,
+            vp.end,
+            self.julian,
+            self.date_filter,
+            frozenset(self.collapsed),
+            self.data.mode,
+            id(st),
+            id(self.data.density),
+            id(self.data.phases),
+            id(self._statics),  # fonts
+        )
+
+    def _paint_frame(self, p: QPainter, st: TimelineStyle, marks: list[EventMark] | None) -> None:
         p.fillRect(self.rect(), st.base)
         self._hits = []
         self._headers = []
         self._badges = []
         self._density_frame = None
         geometry = self.lane_geometry()
-        vp = self.viewport
         self._axis = self.axis()
         self._paint_phases(p, st)
         self._paint_lane_backgrounds(p, st, geometry)
         self._paint_grid(p, st)
-        marks = self.data.marks(vp.start, vp.end)
         p.setClipRect(QRectF(HEADER_W, self.lanes_top, self.content_width, self.height()))
         if marks is None:
             self._paint_density(p, st, geometry)
@@ -351,7 +419,6 @@ class TimelineCanvas(QWidget):
         self._paint_filter_shade(p, st)
         self._paint_headers(p, st, geometry)
         self._paint_axis(p, st)
-        p.end()
 
     def _paint_phases(self, p: QPainter, st: TimelineStyle) -> None:
         """Bands of the innermost phases behind the lanes; every phase named in the strip."""
