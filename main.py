@@ -303,6 +303,11 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Large builds read documents in worker processes; a frozen app started with
+    # 'spawn' (Windows, macOS) must let a worker run its task instead of the app.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     args = _parser().parse_args(argv)
     handlers = {
         "build": cmd_build,

@@ -12,9 +12,8 @@ import hashlib
 import json
 import os
 import re
-import sqlite3
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from db.database import create_schema, writable_engine
 from db.files import FILE_MODE
 from db.ingest import IngestError, ParsedDocument, parse_document
 from db.ingest.pipeline import title_from_text
-from db.models import SCHEMA_VERSION, Meta, Paragraph, Passage, Repair, Section, Source
+from db.models import SCHEMA_VERSION, Meta, Paragraph, Passage, Repair, Section, Source, table_of
 from db.yamlio import load_yaml
 
 #: Bump when the pipeline's output changes, so cached databases are rebuilt.
@@ -203,7 +202,7 @@ def _insert_document(
     origin: str,
 ) -> list[PassageRow]:
     s.execute(
-        insert(Source),
+        insert(table_of(Source)),
         [
             {
                 "id": entry.id,
@@ -227,7 +226,7 @@ def _insert_document(
     )
     if doc.repairs:
         s.execute(
-            insert(Repair),
+            insert(table_of(Repair)),
             [
                 {
                     "source_id": entry.id,
@@ -259,7 +258,7 @@ def _insert_document(
                 "end": sec.end,
             }
         )
-    s.execute(insert(Section), rows)
+    s.execute(insert(table_of(Section)), rows)
     para_rows = []
     para_ids: list[int] = []
     for i, p in enumerate(doc.paragraphs):
@@ -277,7 +276,7 @@ def _insert_document(
             }
         )
     if para_rows:
-        s.execute(insert(Paragraph), para_rows)
+        s.execute(insert(table_of(Paragraph)), para_rows)
     passages: list[PassageRow] = []
     for start, end, kind, pi in doc.passages():
         ids["passage"] += 1
@@ -295,7 +294,7 @@ def _insert_document(
         )
     if passages:
         s.execute(
-            insert(Passage),
+            insert(table_of(Passage)),
             [
                 {
                     "id": p.id,
@@ -318,7 +317,7 @@ def run_stages(ctx: BuildContext, cancelled: Callable[[], bool] = lambda: False)
     """Time expressions, then entities, then events (each stage may read the ones before)."""
     from db import stages
 
-    for stage in stages.STAGES:
+    for stage in stages.all_stages():
         if cancelled():
             raise BuildCancelled()
         stage(ctx)
@@ -332,6 +331,50 @@ class BuildReport:
     bytes_read: int
     warnings: list[str]
     counts: dict[str, int]
+
+
+#: Corpora larger than this are read with one worker process per core (the reading,
+#: normalizing and date tagging of each document is independent of the others).
+PARALLEL_MIN_BYTES = 4_000_000
+
+
+def _prepare(path: Path) -> tuple[ParsedDocument, object]:
+    """Read one document and do the stages' per-document work (in a worker process)."""
+    from db.stages import prepare_document
+
+    doc = parse_document(path)
+    return doc, prepare_document(doc)
+
+
+def _read_documents(
+    inputs: list[tuple[Path, CatalogueEntry, str]], cancelled: Callable[[], bool]
+) -> Iterator[tuple[CatalogueEntry, str, ParsedDocument, object | None]]:
+    """Each input parsed, in order; large corpora in parallel, with the stages' per-document work."""
+    paths = [folder / entry.file for folder, entry, _origin in inputs]
+    total = sum(p.stat().st_size for p in paths if p.is_file())
+    workers = min(os.cpu_count() or 1, 8)
+    if total < PARALLEL_MIN_BYTES or workers < 2:
+        for (_folder, entry, origin), path in zip(inputs, paths, strict=True):
+            if cancelled():
+                raise BuildCancelled()
+            try:
+                yield entry, origin, parse_document(path), None
+            except IngestError as exc:
+                raise BuildError(str(exc)) from exc
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(_prepare, paths, chunksize=4)
+        try:
+            for (_folder, entry, origin), (doc, tagged) in zip(inputs, results, strict=True):
+                if cancelled():
+                    raise BuildCancelled()
+                yield entry, origin, doc, tagged
+        except IngestError as exc:
+            raise BuildError(str(exc)) from exc
+        finally:
+            pool.shutdown(cancel_futures=True)
 
 
 class BuildCancelled(Exception):
@@ -379,19 +422,16 @@ def build_database(
     parsed: list[tuple[CatalogueEntry, ParsedDocument, str]] = []
     warnings: list[str] = []
     bytes_read = 0
-    for i, (folder, entry, origin) in enumerate(inputs):
-        if cancelled():
-            raise BuildCancelled()
+    prepared: dict[str, object] = {}  # per source id: work done ahead in worker processes
+    for i, (entry, origin, doc, ahead) in enumerate(_read_documents(inputs, cancelled)):
         progress(i, steps, f"reading {entry.file}")
-        try:
-            doc = parse_document(folder / entry.file)
-        except IngestError as exc:
-            raise BuildError(str(exc)) from exc
         bytes_read += len(doc.original.encode("utf-8"))
         warnings.extend(doc.warnings)
         for w in doc.warnings:
             log(f"warning: {w}")
         parsed.append((entry, doc, origin))
+        if ahead is not None:
+            prepared[entry.id] = ahead
 
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
@@ -409,6 +449,7 @@ def build_database(
             ctx = BuildContext(
                 s, [(e.id, d) for e, d, _o in parsed], all_passages, corpus_dir, curated, log
             )
+            ctx.data["prepared"] = prepared  # per-document stage work done in workers
             if cancelled():
                 raise BuildCancelled()
             progress(len(inputs) + 1, steps, "finding dates, names and events")
@@ -439,10 +480,6 @@ def build_database(
             if cancelled():
                 raise BuildCancelled()
         engine.dispose()
-        # Compact and make the file deterministic-ish (page order) before moving it in place.
-        con = sqlite3.connect(tmp)
-        con.execute("VACUUM")
-        con.close()
         os.chmod(tmp, FILE_MODE)  # mkstemp made it private; a database is an ordinary file
         os.replace(tmp, out)
     except BaseException:

@@ -7,12 +7,14 @@ then events, then the per-entity counts the entity pane shows.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from db.build import BuildContext
+    from db.ingest import ParsedDocument
 
 STAGE_MODULES = (
     "db.timex.stage",
@@ -20,6 +22,13 @@ STAGE_MODULES = (
     "db.events.stage",
     "db.search_index",  # search tables over entities, aliases and events (after events)
 )
+
+
+@functools.cache
+def all_stages() -> tuple[Callable[[BuildContext], None], ...]:
+    """The stages' ``run`` functions, in order (imported on first use: stage modules
+    import this module's helpers, so importing them here at load time would be circular)."""
+    return tuple(_load())
 
 
 def _load() -> list[Callable[[BuildContext], None]]:
@@ -35,4 +44,22 @@ def _load() -> list[Callable[[BuildContext], None]]:
     return stages
 
 
-STAGES = _load()
+def prepare_document(doc: ParsedDocument) -> dict[str, Any]:
+    """Per-document work of the stages that offer it (``prepare(doc)``), by stage module.
+
+    Runs in worker processes for large corpora: what a stage can do for one document
+    alone (tagging its dates, matching its names) is done there, in parallel; the
+    stage's ``run`` then uses ``ctx.data["prepared"][source_id][module]`` when present.
+    """
+    out: dict[str, Any] = {}
+    for stage in all_stages():
+        module = importlib.import_module(stage.__module__)
+        prepare = getattr(module, "prepare", None)
+        if prepare is not None:
+            out[stage.__module__] = prepare(doc)
+    return out
+
+
+def prepared(ctx: BuildContext, source_id: str, module: str) -> Any:
+    """What ``prepare`` computed ahead for this document, or None."""
+    return ctx.data.get("prepared", {}).get(source_id, {}).get(module)

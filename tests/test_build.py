@@ -198,3 +198,13 @@ def test_data_layer_never_imports_qt():
                 if name.split(".")[0] in ("PySide6", "PyQt5", "PyQt6", "shiboken6", "desktop"):
                     offenders.append(f"{path.relative_to(ROOT)}: {name}")
     assert offenders == []
+
+
+def test_parallel_reading_builds_the_same_database(tmp_path, corpus_dir, monkeypatch):
+    """Large corpora are read (and dates tagged, names matched) in worker processes."""
+    import db.build
+
+    seq = build_database(corpus_dir, tmp_path / "seq.sqlite").out
+    monkeypatch.setattr(db.build, "PARALLEL_MIN_BYTES", 0)
+    par = build_database(corpus_dir, tmp_path / "par.sqlite").out
+    assert _content_digest(seq) == _content_digest(par)

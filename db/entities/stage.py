@@ -27,8 +27,9 @@ from sqlalchemy.orm import Session
 from db.entities.discover import find_unknown, load_stoplist, lowercase_vocabulary
 from db.entities.gazetteer import Gazetteer, load_gazetteer
 from db.entities.infobox import FactRow, infobox_facts
-from db.entities.recognize import Recognizer
+from db.entities.recognize import Found, Recognizer
 from db.models import Alias, Base, Entity, Fact, Mention
+from db.stages import prepared
 
 if TYPE_CHECKING:
     from db.build import BuildContext, PassageRow
@@ -94,14 +95,31 @@ def section_starts(doc: ParsedDocument) -> list[int]:
     return sorted({sec.start for sec in doc.sections[1:]})
 
 
+_WORKER_RECOGNIZER: Recognizer | None = None
+
+
+def prepare(doc: ParsedDocument) -> list[Found]:
+    """The per-document part: gazetteer matches (run in a worker process for large corpora)."""
+    global _WORKER_RECOGNIZER
+    if _WORKER_RECOGNIZER is None:  # once per worker process
+        _WORKER_RECOGNIZER = Recognizer(load_gazetteer())
+    return list(_WORKER_RECOGNIZER.find(doc.normalized, section_starts(doc)))
+
+
 def recognize_document(
-    recognizer: Recognizer, doc: ParsedDocument, passages: list[PassageRow], source_id: str
+    recognizer: Recognizer,
+    doc: ParsedDocument,
+    passages: list[PassageRow],
+    source_id: str,
+    found: list[Found] | None = None,
 ) -> list[MentionRecord]:
-    """Gazetteer mentions of one document, each tied to the passage that holds it."""
+    """Gazetteer mentions of one document, each tied to the passage that holds it
+    (``found``: the recognizer's matches if they were computed ahead)."""
     text = doc.normalized
     starts = [p.start for p in passages]
     out: list[MentionRecord] = []
-    for f in recognizer.find(text, section_starts(doc)):
+    matches = found if found is not None else recognizer.find(text, section_starts(doc))
+    for f in matches:
         i = bisect_right(starts, f.start) - 1
         if i < 0 or f.end > passages[i].end:
             continue  # outside every passage (markup residue): nothing to point at
@@ -161,7 +179,9 @@ def _recognize_all(
     discovered: dict[str, list[Occurrence]] = defaultdict(list)
     for source_id, doc in ctx.documents:
         passages = ctx.passages.get(source_id, [])
-        found = recognize_document(recognizer, doc, passages, source_id)
+        found = recognize_document(
+            recognizer, doc, passages, source_id, prepared(ctx, source_id, __name__)
+        )
         covered = bytearray(len(doc.normalized))
         for m in found:
             covered[m.start : m.end] = b"\x01" * (m.end - m.start)

@@ -94,7 +94,7 @@ _CAMEL_PREFIXES = (
 
 def looks_ascii_stripped(text: str) -> bool:
     """True for a document whose non-ASCII characters were stripped (dashes gone, years glued)."""
-    if any(ord(c) > 127 for c in text):
+    if not text.isascii():
         return False
     return len(_GLUED_YEARS.findall(text)) >= 2 or len(_GLUED_NAME.findall(text)) >= 3
 

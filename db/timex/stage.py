@@ -13,11 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 
-from db.models import TimeExpression
+from db.models import TimeExpression, table_of
+from db.stages import prepared
 from db.timex import TimeExpr, tag_document
 
 if TYPE_CHECKING:
     from db.build import BuildContext
+    from db.ingest import ParsedDocument
+
+
+def prepare(doc: ParsedDocument) -> list[TimeExpr]:
+    """The per-document part (run in a worker process for large corpora)."""
+    return tag_document(doc)
 
 
 def run(ctx: BuildContext) -> None:
@@ -34,7 +41,8 @@ def run(ctx: BuildContext) -> None:
             continue
         starts = [p.start for p in passages]
         found[source_id] = []
-        tagged = tag_document(doc)
+        ahead = prepared(ctx, source_id, __name__)
+        tagged = ahead if ahead is not None else tag_document(doc)
         # Ids first: an anchor may be a date later in the same paragraph.
         ids = list(range(next_id, next_id + len(tagged)))
         next_id += len(tagged)
@@ -67,12 +75,12 @@ def run(ctx: BuildContext) -> None:
         for r in rows:
             if r["anchor_id"] is not None and r["anchor_id"] > r["id"]:
                 r["anchor_id"] = None
-        ctx.session.execute(insert(TimeExpression), rows)
+        ctx.session.execute(insert(table_of(TimeExpression)), rows)
         if later:
             # Core executemany on the table (the ORM's bulk update wants primary-key rows).
             ctx.session.connection().execute(
-                update(TimeExpression.__table__)  # type: ignore[arg-type]
-                .where(TimeExpression.__table__.c.id == bindparam("tid"))
+                update(table_of(TimeExpression))
+                .where(table_of(TimeExpression).c.id == bindparam("tid"))
                 .values(anchor_id=bindparam("aid")),
                 later,
             )
