@@ -228,6 +228,7 @@ class TimelineCanvas(QWidget):
 
     def show_event(self, first: int, last: int) -> None:
         """Centre on an event, zooming out if it is wider than most of the view."""
+        before = (self.viewport.start, self.viewport.end)
         length = last + 1 - first
         if length > self.viewport.length * 0.8:
             self.viewport.set_range(first - length * 0.15, last + 1 + length * 0.15)
@@ -245,7 +246,24 @@ class TimelineCanvas(QWidget):
             start = min(start, first - width * 0.05)
             start = max(start, last + 1 + width * 0.05 - width)
             self.viewport.set_range(start, start + width)
-        self._changed()
+        if (self.viewport.start, self.viewport.end) != before:
+            self._changed()
+
+    def set_current(self, event_id: str | None) -> None:
+        """Mark the selected event, repainting only the lanes it changes while the view stays.
+
+        Only the lanes holding the previous and the new selection change (the bold title,
+        the ring); a full repaint of every lane would cost several times more.
+        """
+        previous, self.current = self.current, event_id
+        if previous == event_id:
+            return
+        lanes = {h.lane for h in self._hits if h.event_id in (previous, event_id)}
+        geometry = self.lane_geometry()
+        for lane in lanes:
+            if lane < len(geometry):
+                top, h = geometry[lane]
+                self.update(QRectF(0, top, self.width(), h).toAlignedRect())
 
     def axis(self) -> Axis:
         vp = self.viewport
@@ -345,7 +363,7 @@ class TimelineCanvas(QWidget):
         if marks is not None:
             self._frame = None
             p = QPainter(self)
-            self._paint_frame(p, st, marks)
+            self._paint_frame(p, st, marks, QRectF(event.rect()))
             p.end()
             return
         # Zoomed out, a frame shows densities only: nothing in it depends on the selected or
@@ -358,7 +376,7 @@ class TimelineCanvas(QWidget):
             p = QPainter(pix)
             p.setFont(self.font())
             p.setPen(self.palette().color(self.foregroundRole()))
-            self._paint_frame(p, st, None)
+            self._paint_frame(p, st, None, QRectF(self.rect()))
             p.end()
             self._frame = _Frame(
                 key,
@@ -397,7 +415,11 @@ class TimelineCanvas(QWidget):
             id(self._statics),  # fonts
         )
 
-    def _paint_frame(self, p: QPainter, st: TimelineStyle, marks: list[EventMark] | None) -> None:
+    def _paint_frame(
+        self, p: QPainter, st: TimelineStyle, marks: list[EventMark] | None, dirty: QRectF
+    ) -> None:
+        """Everything, though Qt keeps only what falls in ``dirty``: lanes of marks outside
+        it are not drawn (their hit areas are still collected)."""
         p.fillRect(self.rect(), st.base)
         self._hits = []
         self._headers = []
@@ -413,12 +435,13 @@ class TimelineCanvas(QWidget):
             self._paint_density(p, st, geometry)
         else:
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            self._paint_marks(p, st, geometry, marks)
+            self._paint_marks(p, st, geometry, marks, dirty)
             p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         p.setClipping(False)
         self._paint_filter_shade(p, st)
         self._paint_headers(p, st, geometry)
-        self._paint_axis(p, st)
+        if dirty.top() < self._axis_h:
+            self._paint_axis(p, st)
 
     def _paint_phases(self, p: QPainter, st: TimelineStyle) -> None:
         """Bands of the innermost phases behind the lanes; every phase named in the strip."""
@@ -625,6 +648,7 @@ class TimelineCanvas(QWidget):
         st: TimelineStyle,
         geometry: list[tuple[float, float]],
         marks: list[EventMark],
+        dirty: QRectF,
     ) -> None:
         """Single events: points, bars and faded extents, labelled where there is room.
 
@@ -651,6 +675,10 @@ class TimelineCanvas(QWidget):
             frame = self._lane_frame(
                 st, lane_i, geometry[lane_i], collapsed, dim_focus, tuple(lane_marks), cache
             )
+            self._hits.extend(frame.hits)
+            top, h = geometry[lane_i]
+            if top >= dirty.bottom() or top + h <= dirty.top():
+                continue  # not repainted: Qt would clip all of it away
             for key, rects in frame.extents.items():
                 extents.setdefault(key, []).extend(rects)
             for key, rects in frame.bars.items():
@@ -659,7 +687,6 @@ class TimelineCanvas(QWidget):
                 points.setdefault(pkey, []).extend(centres)
             labels.extend(frame.labels)
             on_top.extend(frame.on_top)
-            self._hits.extend(frame.hits)
         self._lane_cache = cache
         # Rectangles are axis-aligned: antialiasing them only costs time. Dots need it.
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)

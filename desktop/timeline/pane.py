@@ -161,8 +161,7 @@ class TimelinePane(QWidget):
             self._selection.set_event(event_id)
         finally:
             self._syncing = False
-        self.canvas.current = event_id
-        self.canvas.update()
+        self.canvas.set_current(event_id)
 
     @Slot(int)
     def _on_canvas_laneToggled(self, lane: int) -> None:
@@ -192,12 +191,11 @@ class TimelinePane(QWidget):
 
     @Slot(object, object)
     def _on_selection_eventChanged(self, current: str | None, _previous: str | None) -> None:
-        self.canvas.current = current
         if current is not None and not self._syncing:
             interval = self.data.query.interval(current)
             if interval is not None:
-                self.canvas.show_event(*interval)
-        self.canvas.update()
+                self.canvas.show_event(*interval)  # repaints all if the view moves
+        self.canvas.set_current(current)
 
     @Slot()
     def _on_selection_focusChanged(self, *_args: object) -> None:
