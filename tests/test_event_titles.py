@@ -53,6 +53,12 @@ UNFINISHED = re.compile(
     r"\b(?:newly|recently)\s+\w+|\b(?:major|entire|situated|another|following|east|west|north|"
     r"south))$"
 )
+# A transitive verb cut from its object ("Congress of Karabakh Armenians rejects").
+OBJECTLESS = frozenset(
+    "rejects reaches elects sends captures declares appoints occupies accepts launches "
+    "proposes informs urges takes reject reach elect send capture declare appoint occupy "
+    "accept launch propose".split()
+)
 STOP = frozenset("of the a an and to in on at by for with from into toward towards its".split())
 
 
@@ -78,6 +84,8 @@ def problems(title: str) -> list[str]:
         out.append("pronoun-initial")
     if words[-1].lower().strip(",.;:") in TRAILING:
         out.append("dangling end")
+    if len(words) > 1 and words[-1].lower() in OBJECTLESS:
+        out.append("verb without object")
     m = BROKEN.search(title)
     if m is not None and m.group(1).lower() not in ("process", "news", "its", "this", "series"):
         out.append("broken verb")
@@ -178,6 +186,7 @@ def test_problem_checks() -> None:
     assert "agreement" in problems("Negotiations commences in Tiflis")
     assert "unfinished" in problems("Armenian troops make one more attempt to take")
     assert "unfinished" in problems("Kerensky orders transfer of Armenian soldiers to replace")
+    assert "verb without object" in problems("Second Congress of Karabakh Armenians rejects")
     assert not problems("Soviet army captures Goris")
     assert not problems("Ray returns to Erivan")
 

@@ -483,6 +483,9 @@ _PLURAL_NAMES = frozenset(
 )
 
 
+_ONCE_AGAIN = re.compile(r"\s+once (?:again|more)\b", re.IGNORECASE)
+_HEAD_PREPS = frozenset(["of", "from", "in", "among"])
+
 # Endings of plural common nouns, for a capitalized first word ("Negotiations", "Troops").
 _PLURAL_ENDINGS = ("ions", "ies", "ces", "ops", "ers", "nts", "ves")
 
@@ -577,8 +580,16 @@ def _present(words: list[str]) -> list[str]:
             subject = out[k]
             if subject.lower() in _NOT_SUBJECT or subject.lower().endswith("ly"):
                 return out  # "newly formed": an adjective, not the clause's verb
-            if k >= 2 and out[k - 1].lower() in ("from", "in") and out[k][:1].isupper():
-                subject = out[k - 2]  # "Armenian forces from Goghtn launched"
+            while k >= 2:
+                # The head noun, not the last word: "forces from Goghtn launched",
+                # "leaders among Armenians of Shusha left", "Congress of Karabakh Armenians".
+                if out[k - 1].lower() in _HEAD_PREPS:
+                    k -= 2
+                elif k >= 3 and out[k - 2].lower() in _HEAD_PREPS and out[k - 1][:1].isupper():
+                    k -= 3
+                else:
+                    break
+            subject = out[k]
             plural = (
                 subject.endswith("s")
                 and not subject.endswith(("ss", "us", "is"))
@@ -596,7 +607,12 @@ def _present(words: list[str]) -> list[str]:
                 if lj in _PRESENT and j + 1 < len(out):
                     sg, pl = _PRESENT[lj]
                     out[j] = pl if plural else sg
-                elif lj.endswith("ed") and len(lj) > 4 and out[j][:1].islower():
+                elif (
+                    lj not in _PRESENT
+                    and lj.endswith("ed")
+                    and len(lj) > 4
+                    and out[j][:1].islower()
+                ):
                     # A second past verb the headline cannot conjugate: the first verb's
                     # happening stands alone ("Fighting resumes and continued until ...").
                     return out[: j - 1]
@@ -631,11 +647,13 @@ def headline(text: str) -> str:
     if m is not None and m.start() > 8:
         s = s[: m.start()]
     s = s.strip(" ,;:.-–—")
+    s = _ONCE_AGAIN.sub(" ", s)
     words = [w for w in s.split() if w.lower() not in _DROP]
     if len(words) > 2:
         words = [w for i, w in enumerate(words) if i == 0 or w.lower() not in _DROP_ADVERBS]
     passive = _passive_for_pronoun(words)
     words = passive if passive is not words else _present(words)
+    uncut = len(words)
     if len(words) > MAX_WORDS:
         # Prefer a cut at a comma inside the window.
         cut = MAX_WORDS
@@ -648,6 +666,13 @@ def headline(text: str) -> str:
         words.pop()
     while words and (words[-1].lower().strip(",.;:") in _TRAILING or words[-1] in ("-", "–", "—")):
         words.pop()
+    if (
+        len(words) < uncut
+        and len(words) > 4
+        and words[-2].lower() == "and"
+        and words[-1].lower() in _VERB_FORMS
+    ):
+        words = words[:-2]  # "refuses to help Armenia and declares": the cut verb goes
     out = " ".join(words).strip(" ,;:.-–—")
     if out[:1].islower():
         out = out[:1].upper() + out[1:]
@@ -680,6 +705,16 @@ def make_title(
     verb_first = bool(words) and _is_finite(words[0]) and f" {words[0].lower()} " in f" {text} "
     if prev_clause and words and (len(words) < 3 or (verb_first and len(words) <= 7)):
         title = _complete_from_previous(words, prev_clause) or title
+    if (
+        verb_first
+        and title.split()[0].lower() == words[0].lower()
+        and re.search(rf"\b(?:who|which)\s+{re.escape(words[0].lower())}\b", text)
+    ):
+        # No actor to borrow: "who reinstated control over the city" → "Control over
+        # city reinstated".
+        passive = _passive_for_pronoun(["they", words[0].lower(), *words[1:]])
+        if passive[0].lower() != "they":
+            title = " ".join(passive)
     if not title:
         return None
     title = title[:1].upper() + title[1:]
@@ -753,8 +788,8 @@ def _complete_from_previous(words: list[str], prev_clause: str) -> str | None:
     """Titles for clauses that lean on the one before them."""
     prev = headline(_remove_dates(prev_clause)).split()
     verb_at = next((i for i, w in enumerate(prev) if i > 0 and _is_verb(w)), -1)
-    if verb_at <= 0:
-        return None
+    if verb_at <= 0 or verb_at == len(prev) - 1:
+        return None  # no verb, or a passive headline ("City captured"): no actor to borrow
     head = words[0].lower()
     if head in _PARTICIPLE_HEADS and 0 < len(prev) - verb_at - 1 <= 6:
         # "the congress of the Musavat Party, held from 2 to 11 December": what the
