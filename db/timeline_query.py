@@ -309,7 +309,11 @@ class TimelineQuery:
         # Integer division: ``/`` would make SQLite group by half days and SQLAlchemy turn
         # every row into a Decimal; at 100,000 events that was most of the start-up time.
         mid = ((Event.earliest + Event.latest) // 2).label("mid")
-        stmt = select(key, mid, func.count()).group_by(key, mid)
+        # Grouping by ``kind || ''`` (same groups) keeps SQLite from walking the kind index
+        # and looking every row up in the table; a plain scan and sort is faster (0.20 ->
+        # 0.16 s at 100,000 events).
+        group = Event.kind.concat("") if mode == "kind" else key
+        stmt = select(key, mid, func.count()).group_by(group, mid)
         if where is not None:
             stmt = stmt.where(where)
         # A Core connection, not an ORM session: plain tuples, no ORM row processing.
