@@ -411,27 +411,34 @@ class SourcePane(QWidget):
         mentions = query.entity_mentions(self._engine, wanted, sid, lo, hi) if wanted else []
         mentions = mentions[:MAX_MARKED_MENTIONS]
         self._marked_mentions = mentions
-        colours: dict[str, QColor] = {}
+        # One format per entity, shared by its mentions: an entity is often mentioned many
+        # times in a window, and each format is half a dozen calls into Qt.
+        formats: dict[tuple[str, str], QTextCharFormat] = {}
         for m in mentions:
-            colour = colours.get(m.entity_type or "")
-            if colour is None:
-                colour = colours[m.entity_type or ""] = theme.entity_colour(m.entity_type or "")
-            fmt = QTextCharFormat()
-            fmt.setForeground(colour)
-            fmt.setFontUnderline(True)
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            fmt.setUnderlineColor(colour)
-            if m.owner == self._selection.entity:
-                bg = QColor(colour)
-                bg.setAlpha(55)
-                fmt.setBackground(bg)
-            fmt.setProperty(QTextFormat.Property.UserProperty, f"mention:{m.owner}")
-            fmt.setToolTip(m.owner)
+            fmt = formats.get((m.entity_type or "", m.owner))
+            if fmt is None:
+                fmt = formats[(m.entity_type or "", m.owner)] = self._mention_format(m)
             sels.append(self._selection_for(m.start, m.end, fmt))
         if self._show_repairs:
             sels.extend(self._repair_selections(lo, hi))
         self.text.setExtraSelections(sels)
         self.highlightsApplied.emit()
+
+    def _mention_format(self, m: Span) -> QTextCharFormat:
+        """Underlined in its entity type's colour; shaded when it is the selected entity."""
+        colour = theme.entity_colour(m.entity_type or "")
+        fmt = QTextCharFormat()
+        fmt.setForeground(colour)
+        fmt.setFontUnderline(True)
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        fmt.setUnderlineColor(colour)
+        if m.owner == self._selection.entity:
+            bg = QColor(colour)
+            bg.setAlpha(55)
+            fmt.setBackground(bg)
+        fmt.setProperty(QTextFormat.Property.UserProperty, f"mention:{m.owner}")
+        fmt.setToolTip(m.owner)
+        return fmt
 
     def _repair_selections(self, lo: int, hi: int) -> list[QTextEdit.ExtraSelection]:
         """Dotted marks on what normalization changed (in the shown window of the text)."""
