@@ -12,6 +12,13 @@ title a careful editor would give it and its kind. Measured:
 Run as a script to print the figures for a built database:
 
     .venv/bin/python tests/test_event_titles.py /tmp/t.sqlite
+
+Figures on the default corpus (87 reference events, 348 extracted events):
+
+    before this list existed (736be8f): kind 57/87 = 0.655; clean titles 60/87 = 0.690;
+        overlap 0.797; extracted titles with a problem 104/348
+    now: kind 79/87 = 0.908; clean titles 85/87 = 0.977; overlap 0.842;
+        extracted titles with a problem 20/348
 """
 
 from __future__ import annotations
