@@ -18,7 +18,6 @@ from sqlalchemy import Engine, func, or_, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from db.filters import Filters, event_clause
-from db.ingest.edits import OffsetMap
 from db.models import (
     ENTITY_TYPES,
     Entity,
@@ -32,6 +31,7 @@ from db.models import (
     Section,
     Source,
 )
+from db.offsets import OffsetMap
 
 # --- value objects ---------------------------------------------------------
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from db.ingest import IngestError, parse_bytes, parse_text
-from db.ingest.edits import Edit, OffsetMap, apply_edits
+from db.ingest.edits import Edit, apply_edits, offset_map
 from db.ingest.segment import split_sentences
 
 
@@ -59,7 +59,7 @@ def test_apply_edits_drops_overlaps_and_keeps_priority():
     out, repairs = apply_edits(text, edits)
     assert out == "abXfgh-ij"
     assert [r.kind for r in repairs] == ["a", "c"]
-    omap = OffsetMap.from_repairs(repairs)
+    omap = offset_map(repairs)
     assert omap.to_normalized(6) == 4 and omap.to_original(4) == 6
     assert omap.to_original(len(out)) == len(text)
 

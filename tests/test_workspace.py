@@ -505,3 +505,11 @@ def test_status_csv_imports_and_a_bad_csv_changes_nothing(
     with pytest.raises(ImportFormatError, match="line 2: unknown review status 'maybe'"):
         read_import(bad, other)
     other_ws.close()
+
+
+def test_known_revisions_match_the_migration_scripts():
+    """REVISIONS (read at every start, without alembic) must list the scripts' revisions."""
+    from db.workspace.store import REVISIONS, script_revisions
+
+    revisions, head = script_revisions()
+    assert sorted(revisions) == list(REVISIONS) and head == REVISIONS[-1]

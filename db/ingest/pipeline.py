@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from db.ingest.edits import AppliedRepair, Edit, OffsetMap, apply_edits
+from db.ingest.edits import AppliedRepair, Edit, apply_edits, offset_map
 from db.ingest.markup import Block, parse_markup
 from db.ingest.normalize import looks_ascii_stripped, mojibake_edits, stripped_char_edits
 from db.ingest.reader import RawDocument, decode_bytes, read_document
 from db.ingest.segment import Para, split_paragraphs, split_sentences
+from db.offsets import OffsetMap
 
 
 @dataclass
@@ -76,7 +77,7 @@ def parse_text(
     if looks_ascii_stripped(text):
         edits.extend(stripped_char_edits(text))
     normalized, repairs = apply_edits(text, edits)
-    omap = OffsetMap.from_repairs(repairs)
+    omap = offset_map(repairs)
 
     blocks = [(omap.to_normalized(b.start), omap.to_normalized(b.end), b) for b in markup.blocks]
     blocks.sort(key=lambda t: t[0])
