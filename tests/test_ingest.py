@@ -122,6 +122,7 @@ def test_002_stripped_characters_repaired(parsed_corpus):
     ):
         assert word in doc.normalized
     assert "(September 20–24)" in doc.normalized
+    assert "27–28 April" in doc.normalized and "22–23 March" in doc.normalized
     assert "1905–1906" in doc.normalized
     # Real words are left alone.
     assert "Southwestern" in doc.normalized

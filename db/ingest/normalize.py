@@ -71,6 +71,7 @@ _GLUED_YEARS = re.compile(r"(?<![\d,.])(1[0-9]{3})(1[0-9]{3})(?![\d,])")
 _GLUED_NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,})+\b")
 _NAME_PART = re.compile(r"[A-Z][a-z]+")
 _MONTH_DIGITS = re.compile(rf"\b(?:{_MONTHS})\.? (\d{{3,4}})\b(?!,\d)")
+_DIGITS_MONTH = re.compile(rf"(?<![\d,.])(\d{{3,4}}) (?:{_MONTHS})\b")  # "2728 April"
 _PAREN_DIGITS = re.compile(r"\((\d{3,4})\)")
 _KNOWN_CAMEL = {"McCarthy", "MacDonald", "McDonald", "DeGaulle", "LaGuardia", "McKinley"}
 _CAMEL_PREFIXES = (
@@ -145,6 +146,14 @@ def stripped_char_edits(text: str) -> list[Edit]:
                 if psplit:
                     pcut = after.start(1) + len(str(psplit[0]))
                     edits.append(Edit(pcut, pcut, "–", "stripped_dash"))
+    for m in _DIGITS_MONTH.finditer(text):
+        digits = m.group(1)
+        if len(digits) == 4 and lo - 30 <= int(digits) <= hi + 30:
+            continue  # "1918 March" is a year
+        split = split_glued_days(digits)
+        if split:
+            cut = m.start(1) + len(str(split[0]))
+            edits.append(Edit(cut, cut, "–", "stripped_dash"))
     for m in _GLUED_NAME.finditer(text):
         word = m.group()
         parts = list(_NAME_PART.finditer(word))
