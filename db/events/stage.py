@@ -285,6 +285,11 @@ def _quote_candidate(e: CuratedEvent, q: Any, pd: PassageData | None) -> Candida
 # ---------------------------------------------------------------- output
 
 
+_VAGUE_TIME = re.compile(
+    r"^(?:by|at|around|about|during|in)\b.*\b(?:time|moment|period|days|weeks)\b", re.IGNORECASE
+)
+
+
 def _conflicts(k: Cluster, source_order: dict[str, int]) -> list[dict[str, Any]]:
     """Where the accounts of one event differ: dates (per source) and numbers of the same kind."""
     out: list[dict[str, Any]] = []
@@ -292,7 +297,13 @@ def _conflicts(k: Cluster, source_order: dict[str, int]) -> list[dict[str, Any]]
     values = {m.date.value for m in dated}
     if len(values) > 1:
         # Coarser mentions of a precise date are not a disagreement; different days are.
-        fine = [m for m in dated if PRECISION_RANK.get(m.date.precision, 4) <= 1]
+        # Vague relatives ("By this time", "At the same time") place a happening only
+        # roughly; a day they resolve to is no source's claim.
+        fine = [
+            m
+            for m in dated
+            if PRECISION_RANK.get(m.date.precision, 4) <= 1 and not _VAGUE_TIME.search(m.date.text)
+        ]
         # Some two of the intervals are disjoint iff the latest start is after the earliest end.
         disjoint = bool(fine) and max(m.date.earliest for m in fine) > min(
             m.date.latest for m in fine
