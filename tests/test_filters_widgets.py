@@ -131,7 +131,23 @@ def test_menu_adds_and_removes_a_kind(bar: FilterBar, selection: SelectionContex
     assert selection.filters.kinds == frozenset()
 
 
-def test_menu_offers_sources_phases_and_review(bar: FilterBar, selection: SelectionContext) -> None:
+def test_review_status_is_offered_only_with_a_review_source(
+    qtbot: Any, tiny: Any, selection: SelectionContext, bar: FilterBar
+) -> None:
+    bar.menu.aboutToShow.emit()
+    assert "Review status" not in [a.text() for a in bar.menu.actions()]
+    reviewed = FilterBar(selection, engine=tiny, review=dict)
+    qtbot.addWidget(reviewed)
+    reviewed.menu.aboutToShow.emit()
+    assert "Review status" in [a.text() for a in reviewed.menu.actions()]
+
+
+def test_menu_offers_sources_phases_and_review(
+    qtbot: Any, tiny: Any, selection: SelectionContext
+) -> None:
+    bar = FilterBar(selection, engine=tiny, review=dict)  # every event unreviewed
+    qtbot.addWidget(bar)
+    bar.show()
     menu_action(bar, "sources", "b").trigger()
     menu_action(bar, "phases", "p1").trigger()
     menu_action(bar, "review_statuses", "unreviewed").trigger()

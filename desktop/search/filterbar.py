@@ -213,9 +213,10 @@ class FilterBar(QWidget):
             self._filter_menu("Kind", "kinds", [(k, k, n) for k, n in opts.kinds])
             self._filter_menu("Source", "sources", [(i, t, n) for i, t, n in opts.sources])
             self._filter_menu("Phase", "phases", [(i, t, n) for i, t, n in opts.phases])
-        self._filter_menu(
-            "Review status", "review_statuses", [(s, s, None) for s in REVIEW_STATUSES]
-        )
+        if self._review is not None:  # only where the reviewer's statuses are known
+            self._filter_menu(
+                "Review status", "review_statuses", [(s, s, None) for s in REVIEW_STATUSES]
+            )
         chosen = set(self._selection.entity_set)
         if self._selection.entity is not None:
             chosen.add(self._selection.entity)
