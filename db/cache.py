@@ -35,10 +35,23 @@ def ensure_bundled_database(cache_dir: Path, log: Callable[[str], None] = lambda
     prebuilt = prebuilt_path()
     if is_frozen():
         return prebuilt
-    target = Path(cache_dir) / DB_NAME
-    wanted = inputs_hash(corpus_dir())
+    return ensure_built(
+        corpus_dir(), Path(cache_dir) / DB_NAME, what="the bundled database", log=log
+    )
+
+
+def ensure_built(
+    corpus: Path,
+    target: Path,
+    *,
+    imported_dir: Path | None = None,
+    what: str = "the database",
+    log: Callable[[str], None] = lambda _m: None,
+) -> Path:
+    """``target`` built from ``corpus`` (and ``imported_dir``), rebuilt when their inputs changed."""
+    wanted = inputs_hash(corpus, imported_dir)
     if target.is_file() and stored_hash(target) == wanted:
         return target
-    log(f"building the bundled database into {target} ...")
-    build_database(corpus_dir(), target, log=log)
+    log(f"building {what} into {target} ...")
+    build_database(corpus, target, imported_dir=imported_dir, log=log)
     return target

@@ -21,7 +21,7 @@ field with OR — except entities with ``entities_all``):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, and_, exists, func, not_, select, true
@@ -48,7 +48,6 @@ class Filters:
     entities_all: bool = False  # True: an event must involve all chosen entities; False: any
     phases: frozenset[str] = frozenset()
     review_statuses: frozenset[str] = frozenset()
-    extra: tuple[tuple[str, Any], ...] = field(default=())
 
     def is_empty(self) -> bool:
         return self == Filters()

@@ -28,10 +28,9 @@ from db.build import (
     BuildError,
     BuildReport,
     build_database,
-    inputs_hash,
     load_catalogue,
 )
-from db.cache import stored_hash
+from db.cache import ensure_built
 from db.convert import ConversionError, convert_file
 from db.ingest import IngestError, parse_text
 from db.yamlio import load_yaml
@@ -100,14 +99,13 @@ class Library:
         """The library database, rebuilt if its inputs changed; None when nothing was imported."""
         if not self.documents():
             return None
-        wanted = inputs_hash(self.bundled_corpus, self.documents_dir)
-        if self.database_path.is_file() and stored_hash(self.database_path) == wanted:
-            return self.database_path
-        log(f"rebuilding the library database {self.database_path} ...")
-        build_database(
-            self.bundled_corpus, self.database_path, imported_dir=self.documents_dir, log=log
+        return ensure_built(
+            self.bundled_corpus,
+            self.database_path,
+            imported_dir=self.documents_dir,
+            what="the library database",
+            log=log,
         )
-        return self.database_path
 
     # --- changes ------------------------------------------------------------------------
     def import_files(

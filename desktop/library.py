@@ -167,11 +167,6 @@ class LibraryController(QObject):
         self._thread, self._worker = thread, worker
         thread.start()
 
-    def cancel(self) -> None:
-        """Cancel the running import or removal (as the dialog's Cancel button does)."""
-        if self._worker is not None:
-            self._worker.cancel()
-
     @Slot(object)
     def _on_worker_succeeded(self, result: object) -> None:
         self._done(self._outcome, result)
