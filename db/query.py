@@ -8,16 +8,17 @@ hold live database state. Functions that list events take a
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, func, or_, select, true, tuple_
 from sqlalchemy.orm import Session
 
-from db.filters import Filters, event_clause
+from db.filters import UNREVIEWED, Filters, event_clause
 from db.models import (
     ENTITY_TYPES,
     Entity,
@@ -32,6 +33,10 @@ from db.models import (
     Source,
 )
 from db.offsets import OffsetMap
+from db.review import EMPTY, ReviewOverlay
+
+if TYPE_CHECKING:
+    from db.workspace.effective import EffectiveEvent
 
 # --- value objects ---------------------------------------------------------
 
@@ -91,6 +96,7 @@ class EventRow:
     latest: int
     precision: str
     value: str
+    status: str = UNREVIEWED  # the reviewer's status: "rejected" rows are drawn dimmed
 
     @property
     def date_label(self) -> str:
@@ -155,6 +161,8 @@ class EventDetail:
     conflicts: tuple[Any, ...]
     accounts: tuple[Account, ...]
     participants: tuple[ParticipantRow, ...]
+    status: str = UNREVIEWED  # the reviewer's status
+    corrected: frozenset[str] = frozenset()  # fields the reviewer changed
 
     @property
     def date_label(self) -> str:
@@ -363,9 +371,15 @@ def entity_events(
         .limit(limit)
     )
     if filters is not None:
-        q = q.where(event_clause(filters))
+        q = q.where(event_clause(filters, review=_review_statuses(engine, filters)))
     with Session(engine) as s:
-        return [EventRow(*r) for r in s.execute(q).all()]
+        rows = [EventRow(*r) for r in s.execute(q).all()]
+    ov = review_of(engine)
+    if ov.is_empty():
+        return rows
+    involved = [e for e in ov.events.values() if any(p == entity_id for p, _r in e.participants)]
+    rows = [r for r in rows if r.id not in ov.events or ov.events[r.id] in involved]
+    return apply_review(engine, rows, filters, involved, limit)
 
 
 def entity_mentions(
@@ -453,8 +467,8 @@ def event_rows(engine: Engine, ids: Sequence[str]) -> dict[str, EventRow]:
 
 
 @lru_cache(maxsize=256)
-def event_detail(engine: Engine, event_id: str) -> EventDetail | None:
-    """Everything the event-detail pane shows for one event."""
+def _bundled_event_detail(engine: Engine, event_id: str) -> EventDetail | None:
+    """Everything the event-detail pane shows for one event, as built."""
     with Session(engine) as s:
         ev = s.execute(
             select(
@@ -542,8 +556,8 @@ def event_detail(engine: Engine, event_id: str) -> EventDetail | None:
 
 
 @lru_cache(maxsize=512)
-def event_links(engine: Engine, event_id: str) -> EventLinks:
-    """The evidence spans and participant/place ids of an event.
+def _bundled_event_links(engine: Engine, event_id: str) -> EventLinks:
+    """The evidence spans and participant/place ids of an event, as built.
 
     Cached: every pane asks for the same event at once, and the bundled database
     is read-only (call :func:`clear_caches` after opening a changed file).
@@ -569,8 +583,194 @@ def event_links(engine: Engine, event_id: str) -> EventLinks:
 
 def clear_caches() -> None:
     """Forget cached query results (after the database file changed)."""
-    event_links.cache_clear()
-    event_detail.cache_clear()
+    _bundled_event_links.cache_clear()
+    _bundled_event_detail.cache_clear()
+
+
+# --- the reviewer's changes -----------------------------------------------------
+#
+# One overlay per open database (engine): the panes of a window share it, and two windows
+# on two databases do not see each other's. The overlay is replaced as a whole on every
+# workspace change, so cached bundled results stay valid and are patched on the way out.
+
+_reviews: weakref.WeakKeyDictionary[Engine, ReviewOverlay] = weakref.WeakKeyDictionary()
+
+
+def set_review(engine: Engine, overlay: ReviewOverlay) -> None:
+    """Show the database's events with the reviewer's changes (:mod:`db.review`) applied."""
+    _reviews[engine] = overlay
+
+
+def review_of(engine: Engine) -> ReviewOverlay:
+    """The overlay :func:`set_review` gave this database (empty: the data as built)."""
+    return _reviews.get(engine, EMPTY)
+
+
+def _source_titles(engine: Engine) -> dict[str, str]:
+    return {s.id: s.title for s in sources(engine)}
+
+
+def _effective_detail(
+    engine: Engine, e: EffectiveEvent, base: EventDetail | None, status: str
+) -> EventDetail:
+    """The bundled detail (or, for the reviewer's own event, a new one) with ``e`` applied."""
+    ids = [ent for ent, _role in e.participants]
+    rows = entity_rows(engine, ids)
+    participants = tuple(
+        sorted(
+            (
+                ParticipantRow(
+                    ent, r.name if r else ent, r.type if r else "", role, bool(r and r.curated)
+                )
+                for ent, role in e.participants
+                for r in [rows.get(ent)]
+            ),
+            key=lambda p: (p.role == "place", p.name),
+        )
+    )
+    titles = _source_titles(engine) if any(ev.annotation_id for ev in e.evidence) else {}
+    added = tuple(
+        Account(
+            -1,
+            ev.source_id,
+            titles.get(ev.source_id, ev.source_id),
+            passage_at(engine, ev.source_id, ev.start) or -1,
+            ev.start,
+            ev.end,
+            ev.text,
+            None,
+            None,
+            (),
+        )
+        for ev in e.evidence
+        if ev.annotation_id is not None
+    )
+    phase_title = base.phase_title if base is not None else None
+    if base is None or e.phase_id != base.phase_id:
+        with Session(engine) as s:
+            phase_title = (
+                s.scalar(select(Phase.title).where(Phase.id == e.phase_id)) if e.phase_id else None
+            )
+    if base is None:
+        return EventDetail(
+            e.id,
+            e.title,
+            e.kind,
+            e.earliest,
+            e.latest,
+            e.precision,
+            e.value,
+            e.value,
+            None,
+            date_inferred=False,
+            date_confidence=1.0,
+            anchor_text=None,
+            origin=e.origin,
+            key_event=False,
+            phase_id=e.phase_id,
+            phase_title=phase_title,
+            conflicts=(),
+            accounts=added,
+            participants=participants,
+            status=status,
+            corrected=e.corrected,
+        )
+    return replace(
+        base,
+        title=e.title,
+        kind=e.kind,
+        earliest=e.earliest,
+        latest=e.latest,
+        precision=e.precision,
+        value=e.value,
+        phase_id=e.phase_id,
+        phase_title=phase_title,
+        accounts=base.accounts + added,
+        participants=participants,
+        status=status,
+        corrected=e.corrected,
+    )
+
+
+def event_detail(engine: Engine, event_id: str) -> EventDetail | None:
+    """Everything the event-detail pane shows for one event, with the reviewer's changes."""
+    base = _bundled_event_detail(engine, event_id)
+    ov = review_of(engine)
+    if ov.is_empty():
+        return base
+    status = ov.status(event_id)
+    e = ov.events.get(event_id)
+    if e is None:
+        return base if base is None or status == UNREVIEWED else replace(base, status=status)
+    return _effective_detail(engine, e, base, status)
+
+
+def event_links(engine: Engine, event_id: str) -> EventLinks:
+    """The evidence spans and participant/place ids of an event, with the reviewer's changes
+    (added or removed participants, linked evidence, the reviewer's own events)."""
+    ov = review_of(engine)
+    e = ov.events.get(event_id)
+    base = _bundled_event_links(engine, event_id)
+    if e is None:
+        return base
+    spans = list(base.evidence if e.origin != "user" else ())
+    extra = [ev for ev in e.evidence if ev.annotation_id is not None]
+    if extra:
+        order = {s.id: s.ordinal for s in sources(engine)}
+        spans += [
+            Span(
+                ev.source_id, ev.start, ev.end, event_id, passage_at(engine, ev.source_id, ev.start)
+            )
+            for ev in extra
+        ]
+        spans.sort(key=lambda sp: (order.get(sp.source_id, 1 << 30), sp.start))
+    rows = entity_rows(engine, [ent for ent, _role in e.participants])
+    places = frozenset(ent for ent, role in e.participants if role == "place")
+    people = frozenset(ent for ent, role in e.participants if role != "place")
+    types = tuple(sorted({(ent, r.type) for ent, _role in e.participants if (r := rows.get(ent))}))
+    return EventLinks(event_id, tuple(spans), people, places, types)
+
+
+def _effective_row(e: EffectiveEvent, status: str) -> EventRow:
+    return EventRow(e.id, e.title, e.kind, e.earliest, e.latest, e.precision, e.value, status)
+
+
+def apply_review(
+    engine: Engine,
+    rows: Iterable[EventRow],
+    filters: Filters | None,
+    extra: Iterable[EffectiveEvent] = (),
+    limit: int | None = None,
+) -> list[EventRow]:
+    """Event rows as the reviewer sees them, in date order.
+
+    Hidden rejected events go; changed events take the reviewer's values, and are kept only
+    if they still pass ``filters``; ``extra`` (changed or the reviewer's own events that the
+    caller found belong in the list) join when they pass too.
+    """
+    ov = review_of(engine)
+    if ov.is_empty():
+        return list(rows)
+    out: dict[str, EventRow] = {}
+    for r in rows:
+        if ov.hidden(r.id):
+            continue
+        e = ov.events.get(r.id)
+        if e is not None:
+            if ov.matches(e, filters):
+                out[r.id] = _effective_row(e, ov.status(r.id))
+        else:
+            out[r.id] = replace(r, status=ov.status(r.id)) if r.id in ov.statuses else r
+    for e in extra:
+        if e.id not in out and not ov.hidden(e.id) and ov.matches(e, filters):
+            out[e.id] = _effective_row(e, ov.status(e.id))
+    result = sorted(out.values(), key=lambda r: (r.earliest, r.id))
+    return result if limit is None else result[:limit]
+
+
+def _review_statuses(engine: Engine, filters: Filters | None) -> dict[str, str] | None:
+    """The statuses :func:`db.filters.event_clause` needs, when the filters ask for them."""
+    return dict(review_of(engine).statuses) if filters and filters.review_statuses else None
 
 
 def events_at(
@@ -589,10 +789,18 @@ def events_at(
         .order_by(Event.earliest, Event.id)
     )
     if filters is not None and not filters.is_empty():
-        q = q.where(event_clause(filters))
+        q = q.where(event_clause(filters, review=_review_statuses(engine, filters)))
     with Session(engine) as s:
-        rows = s.execute(q).all()
-    return [EventRow(*r) for r in rows]
+        rows = [EventRow(*r) for r in s.execute(q).all()]
+    ov = review_of(engine)
+    if ov.is_empty():
+        return rows
+    covering = [
+        e
+        for e in ov.events.values()
+        if any(ev.source_id == source_id and ev.start <= offset < ev.end for ev in e.evidence)
+    ]
+    return apply_review(engine, rows, filters, covering)
 
 
 def evidence_in_source(
@@ -605,9 +813,30 @@ def evidence_in_source(
         .order_by(Evidence.start)
     )
     if filters is not None and not filters.is_empty():
-        q = q.join(Event, Event.id == Evidence.event_id).where(event_clause(filters))
+        q = q.join(Event, Event.id == Evidence.event_id).where(
+            event_clause(filters, review=_review_statuses(engine, filters))
+        )
     with Session(engine) as s:
-        return [Span(source_id, st, en, eid, pid) for st, en, eid, pid in s.execute(q).all()]
+        spans = [Span(source_id, st, en, eid, pid) for st, en, eid, pid in s.execute(q).all()]
+    ov = review_of(engine)
+    if ov.is_empty():
+        return spans
+    spans = [
+        sp
+        for sp in spans
+        if not ov.hidden(sp.owner)
+        and (sp.owner not in ov.events or ov.matches(ov.events[sp.owner], filters))
+    ]
+    for e in ov.events.values():
+        if ov.hidden(e.id) or not ov.matches(e, filters):
+            continue
+        spans += [
+            Span(source_id, ev.start, ev.end, e.id, passage_at(engine, source_id, ev.start))
+            for ev in e.evidence
+            if ev.source_id == source_id and ev.annotation_id is not None
+        ]
+    spans.sort(key=lambda sp: (sp.start, sp.end, sp.owner))
+    return spans
 
 
 def adjacent_event(
@@ -615,23 +844,45 @@ def adjacent_event(
 ) -> str | None:
     """The event before (step < 0) or after (step > 0) one in date order, passing the filters.
 
-    With no current event, the first (or last) one.
+    With no current event, the first (or last) one. Events as the reviewer sees them: hidden
+    rejected ones are skipped, corrected dates and the reviewer's own events take their place.
     """
-    clause = event_clause(filters or Filters())
+    ov = review_of(engine)
+    clause = event_clause(filters or Filters(), review=_review_statuses(engine, filters))
     key = tuple_(Event.earliest, Event.id)
+    skip = sorted(set(ov.events) | {e for e in ov.statuses if ov.hidden(e)})
+    cur: tuple[int, str] | None = None
     with Session(engine) as s:
-        q = select(Event.id).where(clause)
         if event_id is not None:
-            cur = s.execute(select(Event.earliest, Event.id).where(Event.id == event_id)).first()
-            if cur is not None:
-                bound = tuple_(*cur)
-                q = q.where(key > bound if step > 0 else key < bound)
+            mine = ov.events.get(event_id)
+            if mine is not None:
+                cur = (mine.earliest, mine.id)
+            else:
+                row = s.execute(
+                    select(Event.earliest, Event.id).where(Event.id == event_id)
+                ).first()
+                cur = None if row is None else (int(row[0]), str(row[1]))
+        q = select(Event.earliest, Event.id).where(clause)
+        if skip:
+            q = q.where(Event.id.not_in(skip))
+        if cur is not None:
+            bound = tuple_(*cur)
+            q = q.where(key > bound if step > 0 else key < bound)
         if step > 0:
             q = q.order_by(Event.earliest, Event.id)
         else:
             q = q.order_by(Event.earliest.desc(), Event.id.desc())
-        row = s.execute(q.limit(1)).first()
-    return None if row is None else str(row[0])
+        found = s.execute(q.limit(1)).first()
+    candidates = [] if found is None else [(int(found[0]), str(found[1]))]
+    for e in ov.events.values():
+        if ov.hidden(e.id) or not ov.matches(e, filters):
+            continue
+        k = (e.earliest, e.id)
+        if cur is None or (k > cur if step > 0 else k < cur):
+            candidates.append(k)
+    if not candidates:
+        return None
+    return (min(candidates) if step > 0 else max(candidates))[1]
 
 
 def showcase_event(engine: Engine) -> str | None:
@@ -651,18 +902,30 @@ def showcase_event(engine: Engine) -> str | None:
 
 
 def counts(engine: Engine, filters: Filters | None = None) -> Counts:
-    """Totals for the status bar; ``events`` passes the filters, ``events_total`` does not."""
+    """Totals for the status bar; ``events`` passes the filters, ``events_total`` does not.
+
+    Events as the reviewer sees them: hidden rejected ones are not counted, the reviewer's
+    own are.
+    """
+    ov = review_of(engine)
+    hidden = sorted(e for e in ov.statuses if ov.hidden(e))
+    changed = sorted(ov.events)
     with Session(engine) as s:
         total = int(s.scalar(select(func.count()).select_from(Event)) or 0)
-        if filters is None or filters.is_empty():
-            shown = total
+        if (filters is None or filters.is_empty()) and not changed:
+            shown = total - len(hidden)
         else:
-            shown = int(
-                s.scalar(select(func.count()).select_from(Event).where(event_clause(filters))) or 0
-            )
+            q = select(func.count()).select_from(Event)
+            if filters is not None and not filters.is_empty():
+                q = q.where(event_clause(filters, review=_review_statuses(engine, filters)))
+            if hidden or changed:
+                q = q.where(Event.id.not_in(sorted(set(hidden) | set(changed))))
+            shown = int(s.scalar(q) or 0)
         ents = int(s.scalar(select(func.count()).select_from(Entity)) or 0)
         srcs = int(s.scalar(select(func.count()).select_from(Source)) or 0)
         pas = int(s.scalar(select(func.count()).select_from(Passage)) or 0)
+    shown += sum(1 for e in ov.events.values() if not ov.hidden(e.id) and ov.matches(e, filters))
+    total += len(ov.user_ids()) - len(hidden)
     return Counts(shown, total, ents, srcs, pas)
 
 

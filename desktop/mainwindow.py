@@ -75,11 +75,16 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.toolbar.setAccessibleName("Search toolbar")
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
-        self.search_bar = SearchBar(engine, self.selection, self)
+
+        # The reviewer's statuses (db.query.set_review), for the review-status filter.
+        def review() -> dict[str, str]:
+            return dict(query.review_of(engine).statuses)
+
+        self.search_bar = SearchBar(engine, self.selection, self, review=review)
         self.search_bar.setAccessibleName("Search")
         self.toolbar.addWidget(self.search_bar)
         self.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
-        self.filter_bar = FilterBar(self.selection, self, engine=engine)
+        self.filter_bar = FilterBar(self.selection, self, engine=engine, review=review)
         self.filter_bar.setAccessibleName("Active filters")
         self.filter_toolbar = QToolBar("Filters", self)
         self.filter_toolbar.setObjectName("filterToolbar")

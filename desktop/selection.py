@@ -26,6 +26,8 @@ class SelectionContext(QObject):
     entitySetChanged = Signal(object)  # frozenset of entity ids multi-selected in the entity pane
     filtersChanged = Signal(object, object)  # (Filters, previous Filters)
     sourceChanged = Signal(object, object)  # (source id shown in the text pane | None, previous)
+    #: The reviewer's changes (db.query.review_of) changed: panes showing events redraw them.
+    reviewChanged = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -104,6 +106,10 @@ class SelectionContext(QObject):
             return
         previous, self._filters = self._filters, filters
         self.filtersChanged.emit(filters, previous)
+
+    def notify_review_changed(self) -> None:
+        """The reviewer changed events (status, correction, a new event): panes re-read them."""
+        self.reviewChanged.emit()
 
     def update_filters(self, **changes: Any) -> None:
         """Change some filter fields, e.g. ``update_filters(kinds=frozenset({"battle"}))``."""

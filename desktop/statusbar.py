@@ -18,6 +18,7 @@ class StatusBar(QStatusBar):
         super().__init__(parent)
         self.setObjectName("statusBar")
         self._engine = engine
+        self._selection = selection
         self.counts = QLabel(self)
         self.counts.setObjectName("statusCounts")
         self.counts.setAccessibleName("Counts")
@@ -28,7 +29,14 @@ class StatusBar(QStatusBar):
         self.addWidget(self.counts)
         self.addPermanentWidget(self.filters)
         selection.filtersChanged.connect(self._on_selection_filters_changed)
+        selection.reviewChanged.connect(self._on_selection_review_changed)
         self._on_selection_filters_changed(selection.filters, selection.filters)
+
+    @Slot()
+    def _on_selection_review_changed(self) -> None:
+        """Hidden rejected events and the reviewer's own change the event count."""
+        filters = self._selection.filters
+        self._on_selection_filters_changed(filters, filters)
 
     @Slot(object, object)
     def _on_selection_filters_changed(self, current: Filters, _previous: Filters) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Event, Evidence, Participant
+from db.review import ReviewOverlay
 from db.workspace.models import Annotation
 from db.workspace.service import Row
 from db.workspace.store import Workspace
@@ -311,3 +312,24 @@ def notes_on(ws: Workspace, target_type: str, target_id: str) -> list[NoteRef]:
             NoteRef(a.id, str(a.body.get("text", "")), a.format, a.reviewer, a.modified)
             for a in rows
         ]
+
+
+#: Annotation kinds that change what a pane shows of an event (notes and tags do not).
+_DISPLAY_KINDS = ("correction", "participant", "evidence", "event")
+
+
+def load_overlay(engine: Engine, ws: Workspace, *, show_rejected: bool = True) -> ReviewOverlay:
+    """The reviewer's statuses and every changed or created event, for :mod:`db.query`."""
+    with Session(ws.engine) as s:
+        changed = list(
+            dict.fromkeys(
+                s.scalars(
+                    select(Annotation.target_id)
+                    .where(Annotation.target_type == "event", Annotation.kind.in_(_DISPLAY_KINDS))
+                    .order_by(Annotation.created)
+                )
+            )
+        )
+    statuses = {k: v.status for k, v in review_statuses(ws).items()}
+    events = effective_events(engine, ws, changed) if changed else {}
+    return ReviewOverlay(statuses, events, show_rejected)

@@ -30,11 +30,14 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
+from db import query
+from db.review import EMPTY
 from db.workspace import bundled
 from db.workspace.effective import (
     EffectiveEvent,
     Progress,
     effective_event,
+    load_overlay,
     progress,
     rejected_events,
 )
@@ -127,6 +130,15 @@ class AnnotationController(QObject):
         selection.entityChanged.connect(self._on_selection_entity_changed)
         selection.passageChanged.connect(self._on_selection_passage_changed)
         self._update_enabled()
+        self._apply_overlay()
+
+    def _apply_overlay(self) -> None:
+        """Show every pane the bundled data with the reviewer's changes (db.query.set_review)."""
+        query.set_review(
+            self.engine,
+            load_overlay(self.engine, self.workspace, show_rejected=self.show_rejected),
+        )
+        self.selection.notify_review_changed()
 
     # --- actions ---------------------------------------------------------------------
     def _action(
@@ -533,6 +545,7 @@ class AnnotationController(QObject):
     def close(self) -> None:
         """Take a last backup (when there is anything) and release the workspace."""
         self._unsubscribe()
+        query.set_review(self.engine, EMPTY)
         if self.service.rows():
             self.workspace.backup()
         self.workspace.close()
@@ -650,6 +663,7 @@ class AnnotationController(QObject):
         self._progress = None
         if change.review:
             self._rejected = None
+        self._apply_overlay()
         self.changed.emit(change)
         if change.review:
             self.progressChanged.emit(self.progress())
@@ -669,6 +683,7 @@ class AnnotationController(QObject):
     def _on_show_rejected_toggled(self) -> None:
         on = self.actions["show_rejected"].isChecked()
         self._settings.setValue(SHOW_REJECTED_KEY, on)
+        self._apply_overlay()
         self.rejectedVisibilityChanged.emit(on)
 
 

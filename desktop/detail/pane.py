@@ -53,7 +53,12 @@ def _plain_label(parent: QWidget, name: str, accessible: str, wrap: bool = True)
 
 
 def dating_note(d: EventDetail) -> str:
-    """Where the date came from: stated in the passage, or inferred from the narrative."""
+    """Where the date came from: stated in the passage, inferred from the narrative, or set by
+    the reviewer."""
+    if "date" in d.corrected:
+        return "corrected by the reviewer"
+    if d.origin == "user":
+        return "set by the reviewer"
     if not d.date_inferred:
         return "stated in the passage"
     anchor = f", anchored on “{d.anchor_text}”" if d.anchor_text else ""
@@ -85,6 +90,7 @@ class EventDetailPane(QWidget):
         self.phase = _plain_label(self, "eventPhase", "Phase", wrap=False)
         self.origin = _plain_label(self, "eventOrigin", "Origin", wrap=False)
         self.conflicts = _plain_label(self, "eventConflicts", "Where the accounts disagree")
+        self.review = _plain_label(self, "eventReview", "Review status and corrections")
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -99,6 +105,7 @@ class EventDetailPane(QWidget):
             ("Phase", self.phase),
             ("Origin", self.origin),
             ("Disagreements", self.conflicts),
+            ("Review", self.review),
         ):
             self.form.addRow(text, w)
 
@@ -176,11 +183,17 @@ class EventDetailPane(QWidget):
         self.accounts.clicked.connect(self._on_accounts_clicked)
         selection.eventChanged.connect(self._on_selection_event_changed)
         selection.entityChanged.connect(self._on_selection_entity_changed)
+        selection.reviewChanged.connect(self._on_review_changed)
         self._show(None)
 
     # --- from the selection context ------------------------------------------------
     @Slot(object, object)
     def _on_selection_event_changed(self, current: str | None, _previous: str | None) -> None:
+        self._show(query.event_detail(self._engine, current) if current else None)
+
+    @Slot()
+    def _on_review_changed(self) -> None:
+        current = self._selection.event
         self._show(query.event_detail(self._engine, current) if current else None)
 
     @Slot(object, object)
@@ -219,10 +232,20 @@ class EventDetailPane(QWidget):
         if d is None:
             self._row_visible(self.julian, False)
             self._row_visible(self.conflicts, False)
+            self._row_visible(self.review, False)
             self.participants_model.set_participants([])
             self.accounts_model.set_accounts([])
             return
         self.title.setText(d.title)
+        rejected = d.status == "rejected"
+        if self.title.font().strikeOut() != rejected:
+            f = QFont(self.title.font())
+            f.setStrikeOut(rejected)
+            self.title.setFont(f)
+        self.title.setEnabled(not rejected)
+        review = review_note(d)
+        self.review.setText(review)
+        self._row_visible(self.review, bool(review))
         self.kind.setText(d.kind + ("  ·  key event" if d.key_event else ""))
         a, b = date.fromordinal(d.earliest), date.fromordinal(d.latest)
         span = a.isoformat() if a == b else f"{a.isoformat()} – {b.isoformat()}"
@@ -254,6 +277,16 @@ class EventDetailPane(QWidget):
 
 
 MAX_CONFLICT_LINES = 3
+
+
+def review_note(d: EventDetail) -> str:
+    """The reviewer's verdict and what they corrected, e.g. "disputed · corrected: date"."""
+    parts = [] if d.status == "unreviewed" else [d.status]
+    if d.origin == "user":
+        parts.append("added by the reviewer")
+    if d.corrected:
+        parts.append("corrected: " + ", ".join(sorted(d.corrected)))
+    return "  ·  ".join(parts)
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -12,7 +12,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtGui import QBrush, QFont, QPalette
 from sqlalchemy import Engine
 
 from db import query
@@ -390,6 +390,10 @@ class EventListModel(QAbstractListModel):
             f = QFont()
             f.setBold(True)
             return f
+        if role == Qt.ItemDataRole.ForegroundRole and row.status == "rejected":
+            # Rejected by the reviewer and shown dimmed (View › Show Rejected Events Dimmed).
+            return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.title}\n{row.kind}, {row.date_label}"
+            review = "" if row.status == "unreviewed" else f"\nreview: {row.status}"
+            return f"{row.title}\n{row.kind}, {row.date_label}{review}"
         return None

@@ -108,6 +108,7 @@ class EntityPane(QWidget):
         selection.eventChanged.connect(self._on_selection_event_changed)
         selection.entityChanged.connect(self._on_selection_entity_changed)
         selection.filtersChanged.connect(self._on_selection_filters_changed)
+        selection.reviewChanged.connect(self._on_selection_review_changed)
         self._show_entity(selection.entity)
 
     # --- from the view -----------------------------------------------------
@@ -220,6 +221,11 @@ class EntityPane(QWidget):
                 self.tree.scrollTo(idx, QAbstractItemView.ScrollHint.PositionAtCenter)
         finally:
             self._syncing = False
+
+    @Slot()
+    def _on_selection_review_changed(self) -> None:
+        """The reviewer changed events: list the entity's events as they are now."""
+        self._show_entity(self._selection.entity)
 
     def _show_entity(self, entity_id: str | None) -> None:
         if entity_id is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
+from db import query as db_query
 from db.filters import Filters
 from db.search import Hit, SearchResult, search_all, warm
 from desktop.search.delegate import HitDelegate
@@ -180,6 +182,7 @@ class SearchBar(QWidget):
         filters = self._selection.filters
         review = self._review() if self._review is not None else None
         result = search_all(self._engine, query, limit=self._limit, filters=filters, review=review)
+        result = _as_reviewed(self._engine, result)
         self._last = (query, filters)
         self.model.set_result(result)
         self._show_notes(result)
@@ -304,3 +307,26 @@ class SearchBar(QWidget):
     def _on_selection_filters_changed(self, _filters: Filters, _previous: Filters) -> None:
         if self.line_edit.text().strip():
             self.timer.start()
+
+
+def _as_reviewed(engine: Engine, result: SearchResult) -> SearchResult:
+    """Event hits as the reviewer sees them: hidden rejected events left out, corrected titles
+    shown (the bundled title matched; the detail line says so)."""
+    ov = db_query.review_of(engine)
+    if ov.is_empty():
+        return result
+    hits: list[Hit] = []
+    for hit in result.hits:
+        if hit.kind == "event" and isinstance(hit.id, str):
+            if ov.hidden(hit.id):
+                continue
+            e = ov.events.get(hit.id)
+            status = ov.status(hit.id)
+            if e is not None and e.title != hit.title:
+                hit = replace(
+                    hit, title=e.title, title_spans=(), detail=hit.detail + " · corrected"
+                )
+            if status != "unreviewed":
+                hit = replace(hit, detail=f"{hit.detail} · {status}")
+        hits.append(hit)
+    return replace(result, hits=hits)

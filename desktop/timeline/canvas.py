@@ -1088,7 +1088,7 @@ class TimelineCanvas(QWidget):
             a = format_day(hit.first, self.julian)
             b = format_day(hit.last, self.julian)
             return f"<b>{hit.count:,} events</b><br>{a} – {b}<br><i>click to zoom in</i>"
-        info = self.data.query.info(hit.event_id)
+        info = self.data.info(hit.event_id)
         if info is None:
             return hit.event_id
         lines = [

@@ -12,10 +12,27 @@ from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate, pairwise
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, literal, select
 
-from db.timeline_query import Density, EventMark, Focus, LaneDensity, PhaseBand, TimelineQuery
+from db import query as db_query
+from db.models import Event
+from db.review import ReviewOverlay
+from db.timeline_query import (
+    Density,
+    EventInfo,
+    EventMark,
+    Focus,
+    LaneDensity,
+    PhaseBand,
+    TimelineQuery,
+    focus_clause,
+    lane_key,
+)
+
+if TYPE_CHECKING:
+    from db.workspace.effective import EffectiveEvent
 
 #: More events than this in view: draw per-lane density/cluster marks instead.
 DETAIL_LIMIT = 500
@@ -45,11 +62,13 @@ class TimelineData:
 
     def __init__(self, engine: Engine, mode: str = "kind") -> None:
         self.query = TimelineQuery(engine)
+        self._engine = engine
         self.mode = mode
         self.focus = Focus()
         self.phases: list[PhaseBand] = self.query.phases()
         self._core: tuple[int, int] | None = None
-        self.density: Density = self.query.density(mode)
+        self.review: ReviewOverlay = db_query.review_of(engine)
+        self.density: Density = self._density()
         self._cache: _Cached | None = None
         self._too_many: tuple[int, int] | None = None  # last range found too dense to list
         self.long_counts: list[int] | None = None  # per lane, events left out of marks()
@@ -84,17 +103,187 @@ class TimelineData:
         if mode == self.mode:
             return
         self.mode = mode
-        self.density = self.query.density(mode, self.focus)
-        self._cache = None
-        self._too_many = None
+        self._refresh()
 
     def set_focus(self, focus: Focus) -> None:
         if focus == self.focus:
             return
         self.focus = focus
-        self.density = self.query.density(self.mode, focus)
+        self._refresh()
+
+    def set_review(self, review: ReviewOverlay) -> None:
+        """Draw the events as the reviewer sees them (corrected, hidden or dimmed, added)."""
+        if review is self.review:
+            return
+        self.review = review
+        self._refresh()
+
+    def reload_review(self) -> None:
+        """Pick up the reviewer's latest changes (db.query.set_review)."""
+        self.set_review(db_query.review_of(self._engine))
+
+    def _refresh(self) -> None:
+        self.density = self._density()
         self._cache = None
         self._too_many = None
+
+    # --- the reviewer's changes ----------------------------------------------
+    def _density(self) -> Density:
+        """The query's density, with hidden, moved and added events counted where they are now."""
+        base = self.query.density(self.mode, self.focus)
+        ov = self.review
+        touched = sorted(set(ov.events) | {e for e in ov.statuses if ov.hidden(e)})
+        if not touched:
+            return base
+        in_focus = (literal(True) if self.focus.is_empty() else focus_clause(self.focus)).label(
+            "focus"
+        )
+        stmt = select(
+            Event.id,
+            lane_key(self.mode).label("lane"),
+            (Event.earliest + Event.latest) // 2,
+            in_focus,
+        ).where(Event.id.in_(touched))
+        with self._engine.connect() as con:
+            before = con.execute(stmt).all()
+        delta_all: dict[int, dict[int, int]] = {}
+        delta_focus: dict[int, dict[int, int]] = {}
+
+        def bump(target: dict[int, dict[int, int]], lane: int, day: int, n: int) -> None:
+            lane_d = target.setdefault(lane, {})
+            lane_d[day] = lane_d.get(day, 0) + n
+
+        for _eid, key, mid, focus in before:
+            lane = base.lane_of(key)
+            bump(delta_all, lane, int(mid), -1)
+            if focus:
+                bump(delta_focus, lane, int(mid), -1)
+        for e in ov.events.values():
+            if ov.hidden(e.id):
+                continue
+            lane, mid = self._lane_of(base, e), (e.earliest + e.latest) // 2
+            bump(delta_all, lane, mid, 1)
+            if self._in_focus(e):
+                bump(delta_focus, lane, mid, 1)
+        return Density(
+            base.mode,
+            base.lanes,
+            base.index,
+            _shifted(base.all, delta_all),
+            _shifted(base.focus, delta_focus) if base.focus is not None else None,
+        )
+
+    def _lane_of(self, density: Density, e: EffectiveEvent) -> int:
+        """The lane a changed or the reviewer's own event is drawn in."""
+        mode = density.mode
+        if mode == "kind":
+            return density.lane_of(e.kind)
+        if mode == "place":
+            return density.lane_of(min(e.places, default=None))
+        if mode == "source":
+            return density.lane_of(e.evidence[0].source_id if e.evidence else None)
+        agents = sorted(ent for ent, role in e.participants if role == "agent")
+        return density.lane_of(agents[0] if agents else None)
+
+    def _in_focus(self, e: EffectiveEvent) -> bool:
+        f = self.focus
+        if f.is_empty():
+            return True
+        if not self.review.matches(e, f.filters):
+            return False
+        return not f.entities or any(ent in f.entities for ent, _role in e.participants)
+
+    def _reviewed(
+        self, marks: list[EventMark], first: int, last: int, shorter_than: int | None
+    ) -> list[EventMark]:
+        """Viewport marks with the reviewer's changes: hidden rejected events dropped, rejected
+        ones dimmed, corrected ones moved and retitled, the reviewer's own added."""
+        ov = self.review
+        if ov.is_empty():
+            return marks
+        out: list[EventMark] = []
+        for m in marks:
+            if ov.hidden(m.id) or m.id in ov.events:
+                continue
+            out.append(m._replace(focus=False) if ov.dimmed(m.id) else m)
+        for e in ov.events.values():
+            if ov.hidden(e.id) or e.latest < first or e.earliest > last:
+                continue
+            if shorter_than is not None and e.latest - e.earliest >= shorter_than:
+                continue
+            out.append(
+                EventMark(
+                    e.id,
+                    e.title,
+                    e.kind,
+                    e.earliest,
+                    e.latest,
+                    e.precision,
+                    False,
+                    self._lane_of(self.density, e),
+                    self._in_focus(e) and not ov.dimmed(e.id),
+                )
+            )
+        out.sort(key=lambda m: (m.earliest, m.latest, m.id))
+        return out
+
+    def interval(self, event_id: str) -> tuple[int, int] | None:
+        """Where an event is drawn (the reviewer's date when corrected)."""
+        e = self.review.events.get(event_id)
+        return (e.earliest, e.latest) if e is not None else self.query.interval(event_id)
+
+    def info(self, event_id: str) -> EventInfo | None:
+        """Tooltip content, with the reviewer's title and date."""
+        info = self.query.info(event_id)
+        e = self.review.events.get(event_id)
+        if e is None:
+            return info
+        status = self.review.status(event_id)
+        title = e.title + (f" ({status})" if status != "unreviewed" else "")
+        if info is None:
+            titles = {s.id: s.title for s in db_query.sources(self._engine)}
+            srcs = tuple(dict.fromkeys(titles.get(ev.source_id, ev.source_id) for ev in e.evidence))
+            return EventInfo(
+                e.id, title, e.kind, e.earliest, e.latest, e.precision, e.value, e.value, None, srcs
+            )
+        return EventInfo(
+            e.id,
+            title,
+            e.kind,
+            e.earliest,
+            e.latest,
+            e.precision,
+            e.value,
+            e.value if "date" in e.corrected else info.date_text,
+            info.julian,
+            info.sources,
+        )
+
+    def neighbour(self, day: int, event_id: str | None, step: int) -> str | None:
+        """The next or previous event in focus, skipping hidden ones and counting the
+        reviewer's own."""
+        ov = self.review
+        if ov.is_empty():
+            return self.query.neighbour(day, event_id, step, self.focus)
+        anchor = (day, event_id or "")
+        found = self.query.neighbour(day, event_id, step, self.focus)
+        while found is not None and (ov.hidden(found) or found in ov.events):
+            at = self.query.interval(found)
+            if at is None:
+                break
+            found = self.query.neighbour(at[0], found, step, self.focus)
+        candidates: list[tuple[int, str]] = []
+        if found is not None and (at := self.query.interval(found)) is not None:
+            candidates.append((at[0], found))
+        for e in ov.events.values():
+            if ov.hidden(e.id) or not self._in_focus(e) or e.id == event_id:
+                continue
+            k = (e.earliest, e.id)
+            if (k > anchor) if step > 0 else (k < anchor):
+                candidates.append(k)
+        if not candidates:
+            return None
+        return (min(candidates) if step > 0 else max(candidates))[1]
 
     @property
     def lanes(self) -> int:
@@ -159,6 +348,7 @@ class TimelineData:
             marks = q.events_in(self.density, first, last, DETAIL_LIMIT, self.focus, shorter_than)
             if marks is None:
                 return None
+        marks = self._reviewed(marks, first - margin, last + margin, shorter_than)
         long_counts = None
         if shorter_than is not None:
             long_counts = q.long_counts(self.density, first - margin, last + margin, shorter_than)
@@ -206,6 +396,37 @@ class TimelineData:
             out.append(c - prev_c)
             prev_c = c
         return out
+
+
+def _shifted(
+    lanes: tuple[LaneDensity, ...], delta: dict[int, dict[int, int]]
+) -> tuple[LaneDensity, ...]:
+    """Lane densities with per-day changes (events removed or added) applied."""
+    if not delta:
+        return lanes
+    out: list[LaneDensity] = []
+    for i, lane in enumerate(lanes):
+        change = delta.get(i)
+        if not change:
+            out.append(lane)
+            continue
+        counts: dict[int, int] = {}
+        prev = 0
+        for day, c in zip(lane.days, lane.cum, strict=True):
+            counts[day] = c - prev
+            prev = c
+        for day, n in change.items():
+            counts[day] = counts.get(day, 0) + n
+        days: list[int] = []
+        cum: list[int] = []
+        total = 0
+        for day in sorted(counts):
+            if counts[day] > 0:
+                total += counts[day]
+                days.append(day)
+                cum.append(total)
+        out.append(LaneDensity(tuple(days), tuple(cum)))
+    return tuple(out)
 
 
 def _dense_prefix(lanes: tuple[LaneDensity, ...]) -> tuple[int, int, list[array[int]]] | None:

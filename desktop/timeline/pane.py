@@ -99,6 +99,7 @@ class TimelinePane(QWidget):
         selection.entityChanged.connect(self._on_selection_focusChanged)
         selection.entitySetChanged.connect(self._on_selection_focusChanged)
         selection.filtersChanged.connect(self._on_selection_focusChanged)
+        selection.reviewChanged.connect(self._on_selection_reviewChanged)
 
         self._apply_focus()
         self.canvas.current = selection.event
@@ -172,13 +173,13 @@ class TimelinePane(QWidget):
     @Slot(int)
     def _on_canvas_stepRequested(self, step: int) -> None:
         current = self._selection.event
-        interval = self.data.query.interval(current) if current else None
+        interval = self.data.interval(current) if current else None
         if interval is None:
             day = math.floor(self.canvas.viewport.center)
             current = None
         else:
             day = interval[0]
-        found = self.data.query.neighbour(day, current, step, self.data.focus)
+        found = self.data.neighbour(day, current, step)
         if found is not None:
             # Selecting by keyboard should bring the event into view: not guarded.
             self._selection.set_event(found)
@@ -192,7 +193,7 @@ class TimelinePane(QWidget):
     @Slot(object, object)
     def _on_selection_eventChanged(self, current: str | None, _previous: str | None) -> None:
         if current is not None and not self._syncing:
-            interval = self.data.query.interval(current)
+            interval = self.data.interval(current)
             if interval is not None:
                 self.canvas.show_event(*interval)  # repaints all if the view moves
         self.canvas.set_current(current)
@@ -201,13 +202,21 @@ class TimelinePane(QWidget):
     def _on_selection_focusChanged(self, *_args: object) -> None:
         self._apply_focus()
 
+    @Slot()
+    def _on_selection_reviewChanged(self) -> None:
+        self.data.reload_review()
+        self._apply_focus()
+        self.canvas.update()
+        self.overview.invalidate()
+
     def _apply_focus(self) -> None:
         sel = self._selection
         entities = set(sel.entity_set)
         if sel.entity is not None:
             entities.add(sel.entity)
         filters: Filters = sel.filters
-        self.data.set_focus(Focus(filters, frozenset(entities)))
+        statuses = self.data.review.statuses if filters.review_statuses else {}
+        self.data.set_focus(Focus(filters, frozenset(entities), tuple(sorted(statuses.items()))))
         self.canvas.date_filter = (filters.earliest, filters.latest)
         self.overview.date_filter = (filters.earliest, filters.latest)
         self.canvas.update()
