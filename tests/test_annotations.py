@@ -45,12 +45,19 @@ class Prompts:
         self.texts: list[str | None] = []
         self.paths: list[Path | None] = []
         self.messages: list[tuple[str, str]] = []
+        self.decisions: list[Callable[[list[Any]], list[Any] | None]] = []
+        self.conflicts_shown: list[list[Any]] = []
 
     def install(self, ctl: AnnotationController) -> None:
         ctl.ask_text = lambda _t, _l, _m: self.texts.pop(0)
         ctl.ask_open_path = lambda _t, _f: self.paths.pop(0)
         ctl.ask_save_path = lambda _t, _d, _f: self.paths.pop(0)
         ctl.inform = lambda title, text: self.messages.append((title, text))
+        ctl.ask_conflicts = self._decide
+
+    def _decide(self, conflicts: list[Any]) -> list[Any] | None:
+        self.conflicts_shown.append(conflicts)
+        return self.decisions.pop(0)(conflicts) if self.decisions else None
 
 
 @pytest.fixture()
@@ -373,14 +380,21 @@ def test_import_is_one_undoable_step_and_conflicts_are_listed(
 
     assert ctl.set_status("march_days", "confirmed", "mine")
     prompts.paths.append(export)
-    ctl.actions["import"].trigger()
+    ctl.actions["import"].trigger()  # the reviewer decides later (the dialog is cancelled)
     assert "2 added" in prompts.messages[-1][1] and "1 conflicts" in prompts.messages[-1][1]
-    assert len(ctl.conflicts) == 1
+    assert len(prompts.conflicts_shown) == 1 and len(ctl.conflicts) == 1
+    assert ctl.actions["resolve_conflicts"].isEnabled()
     after, undone = undo_redo(ctl, lambda: len(rows(ctl)))
     assert (after, undone) == (3, 1)
     ours, theirs = ctl.conflicts[0]
     assert ours.reviewer != theirs.reviewer
-    assert ctl.take_theirs(theirs)
+    assert review_status(ctl.workspace, "march_days").status == "confirmed"  # yours kept
+
+    # Deciding later, from the menu: take theirs, in one undoable step.
+    prompts.decisions.append(lambda conflicts: [t for _o, t in conflicts])
+    ctl.actions["resolve_conflicts"].trigger()
+    assert ctl.conflicts == [] and not ctl.actions["resolve_conflicts"].isEnabled()
+    assert "other reviewer" in ctl.undo_stack.undoText()
     after, undone = undo_redo(ctl, lambda: review_status(ctl.workspace, "march_days").status)
     assert (after, undone) == ("rejected", "confirmed")
 
@@ -508,3 +522,40 @@ def test_rejected_ids_follow_status_changes(window: QMainWindow) -> None:
     assert ctl.rejected_ids == {"shusha_fire"}
     ctl.actions["undo"].trigger()
     assert ctl.rejected_ids == frozenset()
+
+
+def test_conflict_dialog_lists_both_versions_and_takes_the_chosen(
+    qtbot: Any, bundled: Engine, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from desktop.annotations.conflicts import TAKE, ConflictDialog
+
+    a = open_workspace(tmp_path / "a" / "ws.sqlite")
+    b = open_workspace(tmp_path / "b" / "ws.sqlite")
+    ann = AnnotationService(a, bundled, reviewer="ann")
+    ben = AnnotationService(b, bundled, reviewer="ben")
+    ann.apply(ann.set_status("march_days", "confirmed", "mine"))
+    ann.apply(ann.add_note("entity", "baku", "ann's note"))
+    ben.apply(ben.set_status("march_days", "rejected", "duplicate"))
+    ben.apply(ben.set_status("shusha_fire", "confirmed"))
+    conflicts = [(ann.rows()[0], ben.rows()[0]), (ann.rows()[0], ben.rows()[1])]
+    dialog = ConflictDialog(conflicts)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table = dialog.table
+    assert table.rowCount() == 2
+    assert "confirmed: mine" in table.item(0, 2).text() and "ann" in table.item(0, 2).text()
+    assert "rejected: duplicate" in table.item(0, 3).text() and "ben" in table.item(0, 3).text()
+    assert dialog.chosen() == []  # yours is kept unless chosen otherwise
+    qtbot.mouseClick(dialog.take_all, Qt.MouseButton.LeftButton)
+    assert [r.id for r in dialog.chosen()] == [ben.rows()[0].id, ben.rows()[1].id]
+    qtbot.mouseClick(dialog.keep_all, Qt.MouseButton.LeftButton)
+    dialog.choices[1].setCurrentText(TAKE)
+    assert [r.id for r in dialog.chosen()] == [ben.rows()[1].id]
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    a.close()
+    b.close()

@@ -122,6 +122,11 @@ class AnnotationController(QObject):
         self.ask_open_path: Callable[[str, str], Path | None] = self._ask_open_path
         self.ask_save_path: Callable[[str, str, str], Path | None] = self._ask_save_path
         self.inform: Callable[[str, str], None] = self._inform
+        #: Shows an import's conflicts for a decision; the other reviewer's rows to take, or
+        #: None to decide later.
+        self.ask_conflicts: Callable[[list[tuple[Row, Row]]], list[Row] | None] = (
+            self._ask_conflicts
+        )
 
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(0)
@@ -187,6 +192,9 @@ class AnnotationController(QObject):
             "remove_entity", "Remove Selected Entity from Event", self.remove_selected_entity
         )
         self._action("import", "&Import Annotations…", self._ask_import)
+        self._action(
+            "resolve_conflicts", "Decide Import &Conflicts…", self.decide_conflicts
+        ).setEnabled(False)
         self._action("export", "&Export Annotations (Web Annotation)…", self._ask_export)
         self._action("export_csv", "Export Review &Statuses (CSV)…", self._ask_export_csv)
         self._action("reviewer", "Reviewer &Name…", self._ask_reviewer)
@@ -216,7 +224,7 @@ class AnnotationController(QObject):
         menu.addAction(self.actions["show_rejected"])
         menu.addAction(self.actions["unanchored"])
         menu.addSeparator()
-        for name in ("import", "export", "export_csv"):
+        for name in ("import", "resolve_conflicts", "export", "export_csv"):
             menu.addAction(self.actions[name])
         menu.addMenu(self.restore_menu)
         menu.addSeparator()
@@ -510,6 +518,7 @@ class AnnotationController(QObject):
         if not plan.edit.empty and self.push(lambda: ImportCommand(self.service, plan)) is None:
             return None
         self.conflicts = [(c.ours, c.theirs) for c in plan.conflicts]
+        self.actions["resolve_conflicts"].setEnabled(bool(self.conflicts))
         self.importFinished.emit(plan)
         return plan
 
@@ -518,7 +527,31 @@ class AnnotationController(QObject):
         ok = self.push(lambda: ResolveConflictCommand(self.service, theirs)) is not None
         if ok:
             self.conflicts = [(o, t) for o, t in self.conflicts if t.id != theirs.id]
+            self.actions["resolve_conflicts"].setEnabled(bool(self.conflicts))
         return ok
+
+    def decide_conflicts(self) -> int:
+        """Ask which of the last import's conflicts to settle for the other reviewer; apply
+        those as one undoable step. Returns how many were taken (the rest keep yours and are
+        dropped from the list: deciding is final, undo aside)."""
+        if not self.conflicts:
+            return 0
+        chosen = self.ask_conflicts(list(self.conflicts))
+        if chosen is None:  # decide later
+            return 0
+        taken = 0
+        if chosen:
+            self.undo_stack.beginMacro(
+                f"Take the other reviewer's version ({len(chosen)} "
+                f"{'conflict' if len(chosen) == 1 else 'conflicts'})"
+            )
+            try:
+                taken = sum(1 for theirs in chosen if self.take_theirs(theirs))
+            finally:
+                self.undo_stack.endMacro()
+        self.conflicts = []
+        self.actions["resolve_conflicts"].setEnabled(False)
+        return taken
 
     def export_annotations(self, path: Path) -> int:
         return write_jsonld(self.service, path)
@@ -591,12 +624,9 @@ class AnnotationController(QObject):
             return
         plan = self.import_file(path)
         if plan is not None:
-            lines = [plan.summary()]
-            lines += [
-                f"• {c.target} {c.ours.kind}: yours “{describe(c.ours)}”, {c.theirs.reviewer}'s “{describe(c.theirs)}”"
-                for c in plan.conflicts[:20]
-            ]
-            self.inform("Import", "\n".join(lines))
+            self.inform("Import", plan.summary())
+            if plan.conflicts:
+                self.decide_conflicts()
 
     def _ask_export(self) -> None:
         path = self.ask_save_path(
@@ -652,6 +682,13 @@ class AnnotationController(QObject):
     def _ask_save_path(self, title: str, default: str, filters: str) -> Path | None:
         name, _ = QFileDialog.getSaveFileName(None, title, default, filters)
         return Path(name) if name else None
+
+    def _ask_conflicts(self, conflicts: list[tuple[Row, Row]]) -> list[Row] | None:
+        from desktop.annotations.conflicts import ConflictDialog
+
+        dialog = ConflictDialog(conflicts)
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        return dialog.chosen() if dialog.exec() == ConflictDialog.DialogCode.Accepted else None
 
     def _inform(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, title, text)
