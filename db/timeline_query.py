@@ -19,8 +19,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
 from datetime import date
+from itertools import accumulate
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -345,10 +345,10 @@ class TimelineQuery:
             assert dbapi is not None
             rows: list[tuple[str | None, int]] = dbapi.execute(sql).fetchall()
         per_key: dict[str | None, Counter[int]] = {}
-        for (key, day), n in Counter(rows).items():
-            days = per_key.get(key)
+        for (lane, day), n in Counter(rows).items():
+            days = per_key.get(lane)
             if days is None:
-                days = per_key[key] = Counter()
+                days = per_key[lane] = Counter()
             days[day] = n
         return per_key
 
