@@ -559,3 +559,34 @@ def test_conflict_dialog_lists_both_versions_and_takes_the_chosen(
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
     a.close()
     b.close()
+
+
+def test_markdown_notes_are_rendered_and_plain_notes_shown_verbatim(
+    qtbot: Any, window: QMainWindow
+) -> None:
+    from PySide6.QtGui import QTextCursor
+
+    ctl = controller(window)
+    panel = window.findChild(AnnotationPanel)
+    ctl.selection.set_event("march_days")
+    qtbot.keyClicks(panel.note_edit, "**Check** the figures <b>now</b> [src](https://x.org)")
+    panel.markdown.setChecked(True)
+    qtbot.mouseClick(panel.add_note_button, Qt.MouseButton.LeftButton)
+    view = panel.note_view
+    assert view.isVisible()
+    # Rendered: no asterisks, "Check" in bold; raw HTML stays text, never markup.
+    assert view.toPlainText() == "Check the figures <b>now</b> src"
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(2)
+    assert cursor.charFormat().fontWeight() > 400
+    cursor.setPosition(view.toPlainText().index("now") + 1)
+    assert cursor.charFormat().fontWeight() <= 400
+
+    panel.markdown.setChecked(False)
+    qtbot.keyClicks(panel.note_edit, "**as typed**")
+    qtbot.mouseClick(panel.add_note_button, Qt.MouseButton.LeftButton)
+    assert view.toPlainText() == "**as typed**"
+    panel.notes_view.setCurrentIndex(panel.notes_model.index(0))
+    assert view.toPlainText().startswith("Check the figures")
+    ctl.selection.set_event(None)
+    assert not view.isVisible()

@@ -4,7 +4,8 @@ controller to act; it refreshes when a Change concerns the current event."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt, Slot
+from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Slot
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -18,12 +19,13 @@ from PySide6.QtWidgets import (
     QListView,
     QPlainTextEdit,
     QPushButton,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from db.models import EVENT_KINDS
-from db.workspace.effective import EffectiveEvent
+from db.workspace.effective import EffectiveEvent, NoteRef
 from db.workspace.service import Change
 from desktop.annotations.controller import AnnotationController
 from desktop.annotations.history_model import HistoryModel
@@ -101,6 +103,15 @@ class AnnotationPanel(QWidget):
         self.notes_view.setObjectName("notesList")
         self.notes_view.setModel(self.notes_model)
         self.notes_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # The chosen note as written: Markdown rendered (raw HTML in it stays text), plain
+        # text as is; links are shown, never followed (no network, no navigation).
+        self.note_view = QTextBrowser(notes)
+        self.note_view.setObjectName("noteView")
+        self.note_view.setAccessibleName("The selected note")
+        self.note_view.setOpenLinks(False)
+        self.note_view.setOpenExternalLinks(False)
+        self.note_view.setMaximumHeight(110)
+        self.notes_view.selectionModel().currentChanged.connect(self._on_notes_current_changed)
         self.note_edit = QPlainTextEdit(notes)
         self.note_edit.setObjectName("noteEdit")
         self.note_edit.setPlaceholderText("Write a note…")
@@ -123,6 +134,7 @@ class AnnotationPanel(QWidget):
         self.tags.setObjectName("tagsLabel")
         nl = QVBoxLayout(notes)
         nl.addWidget(self.notes_view)
+        nl.addWidget(self.note_view)
         nl.addWidget(self.note_edit)
         row = QHBoxLayout()
         row.addWidget(self.markdown)
@@ -169,6 +181,7 @@ class AnnotationPanel(QWidget):
         if ev is None:
             self.header.setText("No event selected")
             self.notes_model.setStringList([])
+            self.show_note(None)
             self.history_model.set_entries([])
             return
         self.header.setText(
@@ -190,10 +203,37 @@ class AnnotationPanel(QWidget):
                 for n in ev.notes
             ]
         )
+        if ev.notes:  # the latest note, shown as written
+            self.notes_view.setCurrentIndex(self.notes_model.index(len(ev.notes) - 1, 0))
+        else:
+            self.show_note(None)
         self.tags.setText(" ".join(f"#{t}" for t in ev.tags))
         self.history_model.set_entries(self.controller.service.history("event", ev.id))
 
+    def show_note(self, note: NoteRef | None) -> None:
+        """Show a note: Markdown rendered without HTML, plain text verbatim."""
+        if note is None:
+            self.note_view.clear()
+            self.note_view.setVisible(False)
+            return
+        self.note_view.setVisible(True)
+        if note.format == "markdown":
+            doc = self.note_view.document()
+            doc.setMarkdown(
+                note.text,
+                QTextDocument.MarkdownFeature.MarkdownDialectGitHub
+                | QTextDocument.MarkdownFeature.MarkdownNoHTML,
+            )
+        else:
+            self.note_view.setPlainText(note.text)
+
     # --- slots ------------------------------------------------------------------------
+    @Slot(QModelIndex, QModelIndex)
+    def _on_notes_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        notes = self._event.notes if self._event is not None else ()
+        row = current.row()
+        self.show_note(notes[row] if 0 <= row < len(notes) else None)
+
     @Slot(object, object)
     def _on_selection_event_changed(self, _current: str | None, _previous: str | None) -> None:
         self.reason.clear()
