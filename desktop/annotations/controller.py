@@ -139,11 +139,11 @@ class AnnotationController(QObject):
 
     def _apply_overlay(self) -> None:
         """Show every pane the bundled data with the reviewer's changes (db.query.set_review)."""
-        query.set_review(
-            self.engine,
-            load_overlay(self.engine, self.workspace, show_rejected=self.show_rejected),
-        )
-        self.selection.notify_review_changed()
+        overlay = load_overlay(self.engine, self.workspace, show_rejected=self.show_rejected)
+        unchanged = overlay.is_empty() and query.review_of(self.engine).is_empty()
+        query.set_review(self.engine, overlay)
+        if not unchanged:  # an empty workspace opening changes nothing the panes show
+            self.selection.notify_review_changed()
 
     # --- actions ---------------------------------------------------------------------
     def _action(
