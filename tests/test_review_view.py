@@ -244,3 +244,30 @@ def test_the_reviewers_own_event_appears_everywhere(
     assert query.counts(engine).events_total == bundled_total
     assert new_id not in [r.id for r in query.events_at(engine, sid, start)]
     assert win.detail_pane.detail is None or win.detail_pane.detail.id != new_id
+
+
+def test_linked_evidence_is_marked_in_the_text_at_once(
+    qtbot: Any, desk: tuple[Any, AnnotationController], engine: Engine
+) -> None:
+    win, ctl = desk
+    event, _entity, _first, _last = _event_with_participants(engine)
+    win.selection.set_event(event)
+    pane = win.source_pane
+    sid = pane.source_id
+    before = {(a, b) for a, b, kind in pane.highlighted_ranges() if kind == "evidence"}
+    taken = {(sp.start, sp.end) for sp in query.event_links(engine, event).evidence}
+    with Session(engine) as s:
+        start, end = s.execute(
+            select(Evidence.start, Evidence.end)
+            .where(Evidence.source_id == sid, Evidence.event_id != event)
+            .order_by(Evidence.start)
+            .limit(1)
+        ).one()
+    assert (start, end) not in taken
+    ctl.set_text_selection((sid, start, end))
+    assert ctl.link_selection_as_evidence()
+    after = {(a, b) for a, b, kind in pane.highlighted_ranges() if kind == "evidence"}
+    assert (pane.document_position(start), pane.document_position(end)) in after - before
+    assert f" of {len(taken) + 1}" in pane.nav_label.text()
+    ctl.actions["undo"].trigger()
+    assert {(a, b) for a, b, kind in pane.highlighted_ranges() if kind == "evidence"} == before

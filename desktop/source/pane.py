@@ -187,6 +187,7 @@ class SourcePane(QWidget):
         selection.passageChanged.connect(self._on_selection_passage_changed)
         selection.sourceChanged.connect(self._on_selection_source_changed)
         selection.filtersChanged.connect(self._on_selection_filters_changed)
+        selection.reviewChanged.connect(self._on_selection_review_changed)
 
         info0 = self.sources_model.info(0)
         first = selection.source or (info0.id if info0 is not None else None)
@@ -564,6 +565,19 @@ class SourcePane(QWidget):
         self._show_source(span.source_id, highlight=False)
         self._apply_highlights(span.start)
         self._scroll_to(span.start)
+        self._update_nav()
+
+    @Slot()
+    def _on_selection_review_changed(self) -> None:
+        """The reviewer linked evidence or changed participants: re-mark the event, in place."""
+        current = self._selection.event
+        if current is None:
+            return
+        links = query.event_links(self._engine, current)
+        self._evidence = links.evidence
+        self._event_entities = links.entities
+        self._nav = min(self._nav, len(self._evidence) - 1)
+        self._apply_highlights()
         self._update_nav()
 
     @Slot(object, object)
