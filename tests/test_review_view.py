@@ -202,10 +202,12 @@ def test_participants_added_and_removed_show_in_the_entity_pane_and_text(
     win.selection.set_event(event)
     names = [p.entity_id for p in win.detail_pane.detail.participants]
     assert other in names
+    assert other in win.entity_pane.model.highlighted
 
     role = next(p.role for p in win.detail_pane.detail.participants if p.entity_id == entity)
     assert ctl.remove_participant(event, entity, role)
     assert entity not in query.event_links(engine, event).entities
+    assert entity not in win.entity_pane.model.highlighted  # the event is still selected
     win.selection.set_entity(entity)
     assert event not in [row.id for row in win.entity_pane.events_model._rows]
 

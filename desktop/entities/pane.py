@@ -224,8 +224,13 @@ class EntityPane(QWidget):
 
     @Slot()
     def _on_selection_review_changed(self) -> None:
-        """The reviewer changed events: list the entity's events as they are now."""
+        """The reviewer changed events: list the entity's events, and light the selected
+        event's participants, as they are now."""
         self._show_entity(self._selection.entity)
+        event = self._selection.event
+        if event is not None:
+            links = query.event_links(self._engine, event)
+            self.model.set_highlighted(links.entities, dict(links.types))
 
     def _show_entity(self, entity_id: str | None) -> None:
         if entity_id is None:
