@@ -45,18 +45,20 @@ def _load() -> list[Callable[[BuildContext], None]]:
 
 
 def prepare_document(doc: ParsedDocument) -> dict[str, Any]:
-    """Per-document work of the stages that offer it (``prepare(doc)``), by stage module.
+    """Per-document work of the stages that offer it (``prepare(doc, ahead)``), by stage module.
 
     Runs in worker processes for large corpora: what a stage can do for one document
-    alone (tagging its dates, matching its names) is done there, in parallel; the
-    stage's ``run`` then uses ``ctx.data["prepared"][source_id][module]`` when present.
+    alone (tagging its dates, matching its names, drafting its events) is done there,
+    in parallel; the stage's ``run`` then uses ``ctx.data["prepared"][source_id][module]``
+    when present. ``ahead`` holds what the earlier stages' ``prepare`` returned for the
+    same document (the events stage drafts from the dates the timex stage found).
     """
     out: dict[str, Any] = {}
     for stage in all_stages():
         module = importlib.import_module(stage.__module__)
         prepare = getattr(module, "prepare", None)
         if prepare is not None:
-            out[stage.__module__] = prepare(doc)
+            out[stage.__module__] = prepare(doc, out)
     return out
 
 

@@ -531,3 +531,58 @@ def test_numbers() -> None:
     assert find_numbers("the 26th, 28th, and 32nd rifle divisions on 27 April 1920 [5]") == []
     troops = find_numbers("the 2nd mounted corps (consisting of over 30,000 soldiers)")
     assert troops and troops[0]["what"] == "troops" and troops[0]["value"] == 30000
+
+
+# ---------------------------------------------------------------- the stage's two inputs
+
+
+def test_stage_on_a_stored_database_finds_the_same_events(built_db: Path, tmp_path: Path) -> None:
+    """The build drafts candidates from the timex and entity stages' results; run on a
+    database alone (no such results, as ``bench_events`` does) the stage reads the same
+    dates and mentions back from the tables and must store the same events."""
+    import shutil
+    from types import SimpleNamespace
+
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from db.build import BuildContext, PassageRow
+    from db.database import writable_engine
+    from db.events import stage
+
+    tables = {
+        "event": "SELECT * FROM event ORDER BY id",
+        "evidence": "SELECT * FROM evidence ORDER BY id",
+        "participant": "SELECT * FROM participant ORDER BY id",
+        "phase": "SELECT * FROM phase ORDER BY id",
+        "event_count": "SELECT id, event_count FROM entity ORDER BY id",
+    }
+    copy = tmp_path / "copy.sqlite"
+    shutil.copy(built_db, copy)
+    engine = writable_engine(copy)
+    with Session(engine) as s, s.begin():
+        before = {t: s.execute(text(q)).fetchall() for t, q in tables.items()}
+        for t in ("participant", "evidence", "event_rtree", "event", "phase"):
+            s.execute(text(f"DELETE FROM {t}"))
+        s.execute(text("UPDATE entity SET event_count = 0"))
+        documents: list[Any] = []
+        passages: dict[str, list[PassageRow]] = {}
+        for sid, normalized in s.execute(
+            text("SELECT id, normalized_text FROM source ORDER BY ordinal")
+        ):
+            documents.append((sid, SimpleNamespace(normalized=normalized)))
+            passages[sid] = []
+        for row in s.execute(
+            text(
+                "SELECT id, source_id, section_id, paragraph_id, kind, start, end, text "
+                "FROM passage ORDER BY id"
+            )
+        ):
+            passages[row[1]].append(PassageRow(*row))
+        ctx = BuildContext(s, documents, passages, built_db.parent)
+        stage.run(ctx)
+        after = {t: s.execute(text(q)).fetchall() for t, q in tables.items()}
+    engine.dispose()
+    assert before["event"], "the built database has events"
+    for t in tables:
+        assert after[t] == before[t], t

@@ -98,7 +98,7 @@ def section_starts(doc: ParsedDocument) -> list[int]:
 _WORKER_RECOGNIZER: Recognizer | None = None
 
 
-def prepare(doc: ParsedDocument) -> list[Found]:
+def prepare(doc: ParsedDocument, ahead: dict[str, Any]) -> list[Found]:
     """The per-document part: gazetteer matches (run in a worker process for large corpora)."""
     global _WORKER_RECOGNIZER
     if _WORKER_RECOGNIZER is None:  # once per worker process

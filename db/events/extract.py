@@ -77,6 +77,7 @@ class Candidate:
     order: int = 0  # position in the build, for deterministic tie-breaks
     heading: bool = False  # from a section heading: evidence for an event, never one alone
     paragraph_id: int = 0
+    trigger: int = -1  # offset of the kind's trigger word in the clause (-1: none)
 
 
 # Where one dated clause ends and the next begins, looking back from the next date.
@@ -373,6 +374,31 @@ def participant_roles(
 
 def extract_candidates(passage: PassageData) -> list[Candidate]:
     """Every dated happening the passage narrates, one candidate per dated clause."""
+    out = draft_candidates(passage)
+    for c in out:
+        c.participants = clause_participants(c, passage.mentions)
+    return out
+
+
+def clause_participants(c: Candidate, mentions: list[MentionRef]) -> list[tuple[str, str]]:
+    """The candidate's participants and their roles, from the passage's mentions (by start)."""
+    inside = [m for m in mentions if c.start <= m.start and m.end <= c.end]
+    participants = participant_roles(c.text, c.start, inside, c.trigger)
+    if c.kind in ("treaty", "ceasefire", "negotiation"):
+        # The parties to an agreement are neither its agent nor its target.
+        participants = [
+            (e, "participant" if r in ("agent", "target") else r) for e, r in participants
+        ]
+    return participants
+
+
+def draft_candidates(passage: PassageData) -> list[Candidate]:
+    """The candidates of :func:`extract_candidates` without their participants.
+
+    Everything here depends on the passage alone, so the build drafts each document's
+    candidates in a worker process; the participants need the corpus-wide entities
+    (:func:`clause_participants`, in the main process).
+    """
     if passage.kind not in ("sentence", "list_item", "caption", "heading"):
         return []
     dates = [d for d in passage.dates if _is_event_date(d, passage)]
@@ -404,13 +430,6 @@ def extract_candidates(passage: PassageData) -> list[Candidate]:
             continue
         if kind == "other" and d.precision == "year":
             continue  # a bare year with nothing happening is background
-        mentions = [m for m in passage.mentions if start <= m.start and m.end <= end]
-        participants = participant_roles(clause, start, mentions, trigger)
-        if kind in ("treaty", "ceasefire", "negotiation"):
-            # The parties to an agreement are neither its agent nor its target.
-            participants = [
-                (e, "participant" if r in ("agent", "target") else r) for e, r in participants
-            ]
         title = make_title(clause, d.start - start, d.end - start, kind, prev_clause)
         if title is None:
             continue
@@ -424,11 +443,12 @@ def extract_candidates(passage: PassageData) -> list[Candidate]:
                 date=d,
                 kind=kind,
                 title=title,
-                participants=participants,
+                participants=[],
                 numbers=find_numbers(clause),
                 tokens=content_tokens(clause),
                 heading=passage.kind == "heading",
                 paragraph_id=passage.paragraph_id,
+                trigger=trigger,
             )
         )
         prev_kind, prev_clause = kind, clause
@@ -441,7 +461,9 @@ __all__ = [
     "DateRef",
     "MentionRef",
     "PassageData",
+    "clause_participants",
     "content_tokens",
+    "draft_candidates",
     "extract_candidates",
     "participant_roles",
 ]

@@ -1,7 +1,10 @@
 """The event stage of the build: dated clauses → candidates → one event per happening.
 
-Runs after the time-expression and entity stages and reads what they stored
-(``time_expression``, ``mention``, ``entity``). Writes ``event``, ``evidence``,
+Runs after the time-expression and entity stages and takes what they found
+(``ctx.data["timex"]``, ``ctx.data["entities"]``; on a context without them, what
+they stored in ``time_expression``, ``mention`` and ``entity``). Each document's
+candidates are drafted by :func:`prepare` (in a worker process on large corpora);
+their participants, the merging and the catalogue are corpus-wide. Writes ``event``, ``evidence``,
 ``participant``, ``phase``, the ``event_rtree`` interval index and
 ``entity.event_count``. On the bundled corpus the curated catalogue
 (``resources/curated/events.yaml``) names the key events, fixes merges and
@@ -16,7 +19,10 @@ import json
 import re
 import sqlite3
 import time
+from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
@@ -25,12 +31,14 @@ from sqlalchemy.orm import Session
 
 from db.events.curated import Catalogue, CatalogueError, CuratedEvent, load_catalogue, locate
 from db.events.extract import (
+    EVENT_PRECISIONS,
     Candidate,
     DateRef,
     MentionRef,
     PassageData,
+    clause_participants,
     content_tokens,
-    extract_candidates,
+    draft_candidates,
     participant_roles,
 )
 from db.events.lexicon import classify
@@ -39,9 +47,13 @@ from db.events.numbers import find_numbers
 from db.events.titles import fit
 from db.models import Phase
 from db.resources import resource_path
+from db.stages import prepared
 
 if TYPE_CHECKING:
     from db.build import BuildContext, PassageRow
+    from db.entities.stage import EntityResult
+    from db.ingest import ParsedDocument
+    from db.timex import TimeExpr
 
 CATALOGUE_FILE = ("curated", "events.yaml")
 _ROLE_RANK = {"commander": 0, "agent": 1, "target": 2, "place": 3, "participant": 4}
@@ -88,13 +100,12 @@ _APPARATUS = re.compile(
 )
 
 
-def _load_passages(ctx: BuildContext) -> tuple[list[PassageData], dict[str, str]]:
+def _load_passages(ctx: BuildContext) -> list[PassageData]:
     """The passages that carry dates, with their dates and mentions attached, in build order.
 
     Passages without a date cannot give an event, so on large corpora most of them
     (and their mentions) are never loaded.
     """
-    texts: dict[str, str] = {sid: doc.normalized for sid, doc in ctx.documents}
     cur = _cursor(ctx)
     dates: dict[int, list[DateRef]] = defaultdict(list)
     rows = cur.execute(
@@ -141,7 +152,7 @@ def _load_passages(ctx: BuildContext) -> tuple[list[PassageData], dict[str, str]
                 passages.append(pd)
     _attach_mentions(cur, {pd.id: pd for pd in passages})
     cur.close()
-    return passages, texts
+    return passages
 
 
 def _attach_mentions(cur: sqlite3.Cursor, by_id: dict[int, PassageData]) -> None:
@@ -164,6 +175,146 @@ def _attach_mentions(cur: sqlite3.Cursor, by_id: dict[int, PassageData]) -> None
             pd.mentions.sort(key=lambda m: m.start)
 
 
+@dataclass(slots=True)
+class DocumentDrafts:
+    """One document's candidates without participants, as :func:`prepare` leaves them.
+
+    Ids are the document's own: a candidate's ``passage_id`` is the index of its
+    passage in ``doc.passages()``, ``paragraph_id`` the index of its paragraph and
+    ``date.id`` the index of its expression in the tagger's list; the main process
+    turns them into row ids (:func:`_drafted_candidates`).
+    """
+
+    dated: int  # passages with a date that can place an event
+    passages: list[tuple[int, list[Candidate]]]  # (passage index, its candidates), in order
+
+
+def _date_ref(i: int, tx: TimeExpr, tagged: Sequence[TimeExpr]) -> DateRef:
+    kind = tx.kind or ""
+    assert tx.value is not None and tx.earliest is not None and tx.latest is not None
+    return DateRef(
+        i,
+        tx.start,
+        tx.end,
+        tx.text,
+        tx.value,
+        tx.earliest,
+        tx.latest,
+        tx.precision,
+        kind,
+        tx.julian,
+        float(tx.confidence if tx.confidence is not None else 1.0),
+        kind in ("underspecified", "relative"),
+        tagged[tx.anchor].text if tx.anchor is not None else None,
+    )
+
+
+def draft_document(doc: ParsedDocument, tagged: Sequence[TimeExpr]) -> DocumentDrafts:
+    """The candidates of one document from its time expressions (as the timex stage
+    tags them), in the order and with the dates :func:`_load_passages` would give."""
+    rows = doc.passages()
+    if not rows:
+        return DocumentDrafts(0, [])
+    starts = [r[0] for r in rows]
+    dates: dict[int, list[DateRef]] = defaultdict(list)
+    for i, tx in enumerate(tagged):
+        if (
+            tx.earliest is None
+            or tx.latest is None
+            or tx.value is None
+            or tx.precision not in EVENT_PRECISIONS
+        ):
+            continue
+        # The passage the timex stage links the expression to.
+        k = max(0, bisect_right(starts, tx.start) - 1)
+        dates[k].append(_date_ref(i, tx, tagged))
+    apparatus = {i for i, sec in enumerate(doc.sections) if _APPARATUS.match(sec.title or "")}
+    out = DocumentDrafts(0, [])
+    for k in sorted(dates):
+        start, end, kind, pi = rows[k]
+        section = doc.section_of[pi]
+        if section in apparatus or kind == "bibliography":
+            continue
+        out.dated += 1
+        pd = PassageData(k, "", section, pi, kind, start, end, doc.normalized[start:end])
+        pd.dates = sorted(dates[k], key=lambda d: d.start)
+        drafted = draft_candidates(pd)
+        if drafted:
+            out.passages.append((k, drafted))
+    return out
+
+
+def prepare(doc: ParsedDocument, ahead: dict[str, Any]) -> DocumentDrafts:
+    """The per-document part (in a worker process for large corpora): the document's
+    candidates, from the dates the timex stage's ``prepare`` found."""
+    from db.timex import tag_document
+
+    tagged = ahead.get("db.timex.stage")
+    return draft_document(doc, tagged if tagged is not None else tag_document(doc))
+
+
+def _passage_mentions(
+    entities: EntityResult, source_id: str, passage_ids: set[int]
+) -> dict[int, list[MentionRef]]:
+    """The mentions of those passages, by start (as the mention table holds them)."""
+    types = entities.types
+    out: dict[int, list[MentionRef]] = defaultdict(list)
+    for r in entities.mentions.get(source_id, ()):
+        if r.passage_id in passage_ids:
+            out[r.passage_id].append(
+                MentionRef(
+                    r.entity_id, types.get(r.entity_id, ""), r.start, r.end, r.as_participant
+                )
+            )
+    for found in out.values():
+        if len(found) > 1:
+            found.sort(key=lambda m: m.start)
+    return out
+
+
+def _drafted_candidates(
+    ctx: BuildContext, timex: dict[str, list[tuple[int, TimeExpr]]], entities: EntityResult
+) -> tuple[list[Candidate], int]:
+    """Every document's candidates with row ids and participants, in build order, and
+    the number of dated passages."""
+    candidates: list[Candidate] = []
+    dated = 0
+    for sid, doc in ctx.documents:
+        rows = ctx.passages.get(sid, [])
+        found = timex.get(sid)
+        if not rows or not found:
+            continue
+        drafts = prepared(ctx, sid, __name__)
+        if drafts is None:
+            drafts = draft_document(doc, [tx for _id, tx in found])
+        assert isinstance(drafts, DocumentDrafts)
+        dated += drafts.dated
+        mentions = _passage_mentions(entities, sid, {rows[k].id for k, _c in drafts.passages})
+        mapped: set[int] = set()  # DateRefs already given their row id
+        for k, drafted in drafts.passages:
+            row = rows[k]
+            in_passage = mentions.get(row.id, [])
+            for c in drafted:
+                c.source_id, c.passage_id, c.paragraph_id = sid, row.id, row.paragraph_id
+                if id(c.date) not in mapped:
+                    mapped.add(id(c.date))
+                    c.date.id = found[cast(int, c.date.id)][0]
+                c.participants = clause_participants(c, in_passage)
+                candidates.append(c)
+    return candidates, dated
+
+
+def _stored_candidates(ctx: BuildContext) -> tuple[list[Candidate], int]:
+    """The same from the stored tables (a context the earlier stages did not fill)."""
+    passages = _load_passages(ctx)
+    candidates: list[Candidate] = []
+    for pd in passages:
+        for c in draft_candidates(pd):
+            c.participants = clause_participants(c, pd.mentions)
+            candidates.append(c)
+    return candidates, len(passages)
+
+
 # ---------------------------------------------------------------- curation
 
 
@@ -176,7 +327,7 @@ def _apply_catalogue(
     cat: Catalogue,
     candidates: list[Candidate],
     texts: dict[str, str],
-    passages: list[PassageData],
+    mentions_of: Callable[[PassageData], list[MentionRef]],
     merger: Merger,
 ) -> tuple[list[Candidate], dict[int, CuratedEvent], list[CuratedEvent]]:
     """Seed curated clusters with the candidates their quotes anchor; drop excluded clauses.
@@ -198,17 +349,12 @@ def _apply_catalogue(
             locate(p.quote, texts, f"phase {p.id!r}")
     curated_of: dict[int, CuratedEvent] = {}
     present: list[CuratedEvent] = []
-    loaded = {pd.id: pd for pd in passages}
 
     def passage_at(source: str, offset: int) -> PassageData | None:
         for row in ctx.passages.get(source, []):
             if row.start <= offset < row.end:
-                pd = loaded.get(row.id)
-                if pd is None:
-                    pd = loaded[row.id] = _passage_data(row)
-                    cur = _cursor(ctx)
-                    _attach_mentions(cur, {pd.id: pd})
-                    cur.close()
+                pd = _passage_data(row)
+                pd.mentions = mentions_of(pd)
                 return pd
         return None
 
@@ -395,12 +541,25 @@ def _resolve_pronoun_titles(ctx: BuildContext, candidates: list[Candidate]) -> N
 
 def run(ctx: BuildContext) -> None:
     """Extract, curate, merge and store the events of the documents in ``ctx``."""
-    t0 = time.perf_counter()
-    passages, texts = _load_passages(ctx)
     t1 = time.perf_counter()
-    candidates: list[Candidate] = []
-    for pd in passages:
-        candidates.extend(extract_candidates(pd))
+    timex = ctx.data.get("timex")
+    entities = ctx.data.get("entities")
+    mentions_of: Callable[[PassageData], list[MentionRef]]
+    if timex is not None and entities is not None:
+        candidates, dated = _drafted_candidates(ctx, timex, entities)
+
+        def mentions_of(pd: PassageData) -> list[MentionRef]:
+            return _passage_mentions(entities, pd.source_id, {pd.id}).get(pd.id, [])
+    else:
+        candidates, dated = _stored_candidates(ctx)
+
+        def mentions_of(pd: PassageData) -> list[MentionRef]:
+            cur = _cursor(ctx)
+            _attach_mentions(cur, {pd.id: pd})
+            cur.close()
+            return pd.mentions
+
+    texts = {sid: doc.normalized for sid, doc in ctx.documents}
     for i, c in enumerate(candidates):
         c.order = i
     _resolve_pronoun_titles(ctx, candidates)
@@ -417,7 +576,7 @@ def run(ctx: BuildContext) -> None:
             try:
                 cat = load_catalogue(path)
                 candidates, curated_of, _present = _apply_catalogue(
-                    ctx, cat, candidates, texts, passages, merger
+                    ctx, cat, candidates, texts, mentions_of, merger
                 )
             except CatalogueError as exc:
                 raise BuildError(str(exc)) from exc
@@ -426,7 +585,7 @@ def run(ctx: BuildContext) -> None:
     _store(ctx, clusters, curated_of, cat)
     t4 = time.perf_counter()
     ctx.log(
-        f"events: {len(passages)} dated passages loaded in {t1 - t0:.1f} s, "
+        f"events: {dated} dated passages, "
         f"{len(candidates)} candidates in {t2 - t1:.1f} s, merged in {t3 - t2:.1f} s, "
         f"stored in {t4 - t3:.1f} s"
     )

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from db.ingest import ParsedDocument
 
 
-def prepare(doc: ParsedDocument) -> list[TimeExpr]:
+def prepare(doc: ParsedDocument, ahead: dict[str, Any]) -> list[TimeExpr]:
     """The per-document part (run in a worker process for large corpora)."""
     return tag_document(doc)
 

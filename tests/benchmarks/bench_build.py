@@ -2,7 +2,9 @@
 
 Run: .venv/bin/pytest tests/benchmarks/bench_build.py --benchmark-only -s
 The large corpus is CHRONOSCOPE_BENCH_MB megabytes (default 100) of the real
-documents repeated with their dates shifted, written to a temporary folder.
+documents repeated with their dates shifted, written to a temporary folder, or
+to CHRONOSCOPE_BENCH_CORPUS when set: that folder is reused by later runs while
+it holds a corpus generated for the same size (generating 100 MB takes a while).
 """
 
 from __future__ import annotations
@@ -33,7 +35,15 @@ def test_build_default_corpus(benchmark, tmp_path):
 @pytest.fixture(scope="module")
 def large_corpus(tmp_path_factory) -> Path:
     target_mb = float(os.environ.get("CHRONOSCOPE_BENCH_MB", "100"))
-    folder = tmp_path_factory.mktemp("large")
+    cached = os.environ.get("CHRONOSCOPE_BENCH_CORPUS")
+    folder = Path(cached) if cached else tmp_path_factory.mktemp("large")
+    marker = folder / ".generated"
+    stamp = f"{target_mb} MB from {len(list(CORPUS.glob('*.txt')))} documents\n"
+    if cached and marker.is_file() and marker.read_text(encoding="utf-8") == stamp:
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("doc*.txt"):
+        old.unlink()
     texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
     written = 0
     i = 0
@@ -47,6 +57,7 @@ def large_corpus(tmp_path_factory) -> Path:
         path.write_text(body, encoding="utf-8")
         written += len(body.encode("utf-8"))
         i += 1
+    marker.write_text(stamp, encoding="utf-8")
     return folder
 
 
