@@ -10,8 +10,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from db import __version__
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from db.review import ReviewOverlay
 
 APP_NAME = "Chronoscope"
 
@@ -110,6 +116,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     e.add_argument(
         "--phase", action="append", default=[], help="only events of this phase id (repeatable)"
+    )
+    e.add_argument(
+        "--workspace",
+        type=Path,
+        metavar="FILE",
+        help="a reviewer's workspace: export the events as reviewed (corrections applied, "
+        "rejected events left out, the reviewer's own events included)",
     )
 
     t = sub.add_parser(
@@ -258,11 +271,34 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
         return 2
     engine = readonly_engine(_database(args))
-    data = export(engine, args.format, args.out, filters)
+    review = None
+    if args.workspace is not None:
+        review = _load_review(engine, args.workspace)
+        if review is None:
+            return 1
+    data = export(engine, args.format, args.out, filters, review)
     print(
         f"exported {len(data.events)} events, {len(data.involved)} entities as {args.format} to {args.out}"
     )
     return 0
+
+
+def _load_review(engine: Engine, path: Path) -> ReviewOverlay | None:
+    """The reviewer's changes in the workspace at ``path`` (db.review), or None when unusable."""
+    from db.workspace import open_workspace
+    from db.workspace.effective import load_overlay
+
+    if not path.is_file():
+        print(f"chronoscope export: no workspace at {path}", file=sys.stderr)
+        return None
+    ws = open_workspace(path, backup=False)
+    try:
+        if ws.notice:
+            print(f"chronoscope export: {ws.notice}", file=sys.stderr)
+            return None
+        return load_overlay(engine, ws, show_rejected=False)
+    finally:
+        ws.close()
 
 
 def cmd_timex(args: argparse.Namespace) -> int:

@@ -213,8 +213,11 @@ class LibraryController(QObject):
 
     # --- export -------------------------------------------------------------------------
     def export_to(self, fmt: str, out: Path) -> str:
-        """Export the events passing the active filters; returns a one-line summary."""
-        data = export(self.engine, fmt, out, self.selection.filters)
+        """Export the events passing the active filters, as the reviewer left them (corrected,
+        rejected ones left out, their own events in); returns a one-line summary."""
+        from db.query import review_of
+
+        data = export(self.engine, fmt, out, self.selection.filters, review_of(self.engine))
         filtered = "" if self.selection.filters.is_empty() else " (filtered)"
         return f"Exported {len(data.events)} events{filtered} as {fmt} to {out}"
 

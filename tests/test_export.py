@@ -199,3 +199,47 @@ def test_cli_export_with_filters_and_bad_arguments(built_db, tmp_path, capsys):
     )
     assert "bad date" in capsys.readouterr().err
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
+def test_export_as_reviewed_applies_the_workspace(built_db, tmp_path, capsys):
+    """``export --workspace``: rejected events out, corrections in, the reviewer's own events
+    with origin "user"; a missing workspace is refused and nothing is written."""
+    from db.database import readonly_engine
+    from db.workspace import AnnotationService, open_workspace
+    from db.workspace.service import DateValue
+
+    engine = readonly_engine(built_db)
+    plain = load(engine)
+    rejected, corrected = plain.events[0], plain.events[1]
+    ev = next(e for e in plain.events[2:] if e.evidence)
+    quote = ev.evidence[0]
+    ws_path = tmp_path / "ws" / "workspace.sqlite"
+    ws = open_workspace(ws_path)
+    svc = AnnotationService(ws, engine, reviewer="ann")
+    svc.apply(svc.set_status(rejected.id, "rejected", "not an event"))
+    svc.apply(svc.correct(corrected.id, "title", "Corrected by ann"))
+    day = date(1919, 5, 1).toordinal()
+    svc.apply(svc.correct(corrected.id, "date", DateValue(day, day, "day", "1919-05-01")))
+    svc.apply(svc.new_event_from_selection(quote.source, quote.start, quote.end, title="Ann's"))
+    ws.close()
+
+    out = tmp_path / "reviewed.json"
+    args = ["export", "--db", str(built_db), "--workspace", str(ws_path), "--out", str(out)]
+    assert main.main(args) == 0
+    events = {e["id"]: e for e in json.loads(out.read_text(encoding="utf-8"))["events"]}
+    assert rejected.id not in events
+    assert events[corrected.id]["title"] == "Corrected by ann"
+    assert events[corrected.id]["start"] == "1919-05-01"
+    mine = [e for e in events.values() if e["origin"] == "user"]
+    assert [e["title"] for e in mine] == ["Ann's"]
+    assert mine[0]["evidence"] == [
+        {"source": quote.source, "start": quote.start, "end": quote.end, "text": quote.text}
+    ]
+    assert len(events) == len(plain.events)  # one rejected, one of the reviewer's own
+    # The same database without the workspace: as built.
+    assert {e.id for e in load(engine).events} == {e.id for e in plain.events}
+
+    missing = tmp_path / "nope.json"
+    bad = ["export", "--db", str(built_db), "--workspace", str(tmp_path / "none.sqlite")]
+    assert main.main([*bad, "--out", str(missing)]) == 1
+    assert "no workspace at" in capsys.readouterr().err and not missing.exists()

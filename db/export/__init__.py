@@ -19,6 +19,7 @@ from db.export.tei import write_tei
 from db.export.timelinejs import write_timelinejs
 from db.export.webannotation import write_webannotation
 from db.filters import Filters
+from db.review import ReviewOverlay
 
 Writer = Callable[[ExportData, Path], None]
 
@@ -44,14 +45,21 @@ DESCRIPTIONS: dict[str, str] = {
 }
 
 
-def export(engine: Engine, fmt: str, out: Path, filters: Filters | None = None) -> ExportData:
-    """Write the database (restricted to ``filters``) to ``out`` in format ``fmt``."""
+def export(
+    engine: Engine,
+    fmt: str,
+    out: Path,
+    filters: Filters | None = None,
+    review: ReviewOverlay | None = None,
+) -> ExportData:
+    """Write the database (restricted to ``filters``; with the reviewer's changes when
+    ``review`` is given) to ``out`` in format ``fmt``."""
     try:
         writer = FORMATS[fmt]
     except KeyError:
         raise ValueError(
             f"unknown export format {fmt!r}; choose one of {', '.join(sorted(FORMATS))}"
         ) from None
-    data = load(engine, filters)
+    data = load(engine, filters, review)
     writer(data, Path(out))
     return data

@@ -24,6 +24,7 @@ from db.models import (
     Source,
     TimeExpression,
 )
+from db.review import ReviewOverlay
 
 EXPORT_PRECISIONS = ("day", "part_of_month", "month", "season", "year")
 
@@ -150,9 +151,17 @@ def day_text(day: int, precision: str) -> str:
     return d.isoformat()
 
 
-def load(engine: Engine, filters: Filters | None = None) -> ExportData:
-    """Everything an exporter needs, restricted to the events that pass ``filters``."""
+def load(
+    engine: Engine, filters: Filters | None = None, review: ReviewOverlay | None = None
+) -> ExportData:
+    """Everything an exporter needs, restricted to the events that pass ``filters``.
+
+    With ``review`` (:mod:`db.review`), the chronology as the reviewer left it: rejected
+    events left out, corrections applied, linked evidence added and the reviewer's own
+    events included (``origin: "user"``).
+    """
     filters = filters or Filters()
+    statuses = dict(review.statuses) if review is not None else None
     with Session(engine) as s:
         src_query = select(Source).order_by(Source.ordinal)
         sources = [
@@ -180,7 +189,9 @@ def load(engine: Engine, filters: Filters | None = None) -> ExportData:
 
         events: dict[str, XEvent] = {}
         for ev in s.scalars(
-            select(Event).where(event_clause(filters)).order_by(Event.earliest, Event.id)
+            select(Event)
+            .where(event_clause(filters, review=statuses))
+            .order_by(Event.earliest, Event.id)
         ):
             events[ev.id] = XEvent(
                 ev.id,
@@ -224,8 +235,50 @@ def load(engine: Engine, filters: Filters | None = None) -> ExportData:
             )
             if t.source_id in source_ids
         ]
+    if review is not None:
+        _apply_review(events, review, filters, source_ids)
     # An event whose every piece of evidence lies in a filtered-out source is not exported.
-    kept = [ev for ev in events.values() if ev.evidence]
+    kept = sorted(
+        (ev for ev in events.values() if ev.evidence), key=lambda ev: (ev.earliest, ev.id)
+    )
     return ExportData(
         sources, list(entities.values()), kept, phases, timexes, not filters.is_empty()
     )
+
+
+def _apply_review(
+    events: dict[str, XEvent], review: ReviewOverlay, filters: Filters, source_ids: set[str]
+) -> None:
+    """Rejected events out; changed and the reviewer's own events in, with their values."""
+    for eid in review.rejected:
+        events.pop(eid, None)
+    for e in review.events.values():
+        old = events.pop(e.id, None)
+        if e.id in review.rejected or not review.matches(e, filters):
+            continue
+        evidence = [
+            ev
+            for ev in (old.evidence if old is not None else [])
+            if any(
+                (x.source_id, x.start, x.end) == (ev.source, ev.start, ev.end) for x in e.evidence
+            )
+        ]
+        evidence += [
+            XEvidence(x.source_id, x.start, x.end, x.text, None)
+            for x in e.evidence
+            if x.annotation_id is not None and x.source_id in source_ids
+        ]
+        events[e.id] = XEvent(
+            e.id,
+            e.title,
+            e.kind,
+            e.earliest,
+            e.latest,
+            e.precision,
+            old.julian if old is not None and "date" not in e.corrected else None,
+            e.value if old is None or "date" in e.corrected else old.date_text,
+            e.phase_id,
+            e.origin,
+            list(e.participants),
+            evidence,
+        )
