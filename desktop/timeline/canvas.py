@@ -784,7 +784,8 @@ class TimelineCanvas(QWidget):
         bh = 8.0 if not collapsed else 5.0
         for m, pl in zip(lane_marks, placed, strict=True):
             y = top + h / 2 if collapsed else top + 2 + pl.row * self._row_h + self._row_h / 2
-            faded = dim_focus and not m.focus
+            # Out of focus when filtering; or rejected by the reviewer and shown dimmed.
+            faded = not m.focus and (dim_focus or self.data.review.dimmed(m.id))
             x0, x1 = pl.x0, pl.x1
             if m.precision == "day" and m.latest == m.earliest:
                 xc = (x0 + x1) / 2
@@ -800,9 +801,9 @@ class TimelineCanvas(QWidget):
             hx0, hy0, hx1, hy1 = x0 - 2, y0 - 3, x1 + 2, y1 + 3
             if pl.label_x is not None:
                 lrect = QRectF(pl.label_x, y - self._row_h / 2, pl.label_w + 1, self._row_h)
-                if pl.inside and m.precision == "day":
+                if pl.inside and m.precision == "day" and not faded:
                     tc = st.base if st.dark else QColor("white")
-                else:
+                else:  # beside the mark, or inside a faded (translucent) one
                     tc = st.faint_text if faded else st.text
                 frame.labels.append((lrect, m.title, tc, m.id == self.current, pl.inside))
                 hx1 = max(hx1, pl.label_x + pl.label_w + 1)
