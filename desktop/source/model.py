@@ -101,6 +101,8 @@ class SectionListModel(QAbstractListModel):
         return best
 
     def set_current(self, row: int) -> None:
+        if row == self._current:  # every scroll step asks; repaint only on a change
+            return
         old, self._current = self._current, row
         for r in (old, row):
             if 0 <= r < len(self._rows):

@@ -78,6 +78,7 @@ class SourcePane(QWidget):
         self._show_repairs = False
         self._sections: dict[str, list[query.SectionRow]] = {}
         self._warm_budget = 0
+        self._scrolling = False  # _scroll_to is moving the view
 
         self.sources_model = SourceListModel(query.sources(engine), self)
         self.source_combo = QComboBox(self)
@@ -504,12 +505,24 @@ class SourcePane(QWidget):
             return
         cur = QTextCursor(self._doc.document)
         cur.setPosition(self._doc.to_qt(norm_offset))
-        self.text.setTextCursor(cur)
-        if top:
-            bar = self.text.verticalScrollBar()
-            bar.setValue(cur.block().firstLineNumber())
-        else:
-            self.text.centerCursor()
+        # The view reports where it scrolled once, at the end, not at every step.
+        self._scrolling = True
+        try:
+            if top:
+                self.text.setTextCursor(cur)
+                bar = self.text.verticalScrollBar()
+                bar.setValue(cur.block().firstLineNumber())
+            else:
+                # Moving the cursor scrolls to show it; centred at once, that is one scroll
+                # (and one layout of the text above it) rather than one to the edge of the
+                # view and a second to the centre.
+                self.text.setCenterOnScroll(True)
+                self.text.setTextCursor(cur)
+                self.text.setCenterOnScroll(False)
+                self.text.centerCursor()  # when it was in view already (no scroll if centred)
+        finally:
+            self._scrolling = False
+        self._on_view_scrolled()
 
     def _go_evidence(self, i: int) -> None:
         if not self._evidence:
@@ -645,7 +658,13 @@ class SourcePane(QWidget):
 
     @Slot(int)
     def _on_text_scrolled(self, _value: int) -> None:
-        if self._doc is None or self.sender() is not self.text.verticalScrollBar():
+        if self._scrolling or self.sender() is not self.text.verticalScrollBar():
+            return
+        self._on_view_scrolled()
+
+    def _on_view_scrolled(self) -> None:
+        """The outline follows the text; mentions are re-marked when the view leaves them."""
+        if self._doc is None:
             return
         top = self._top_offset()
         self.outline_model.set_current(self.outline_model.row_at(top))
@@ -661,7 +680,18 @@ class SourcePane(QWidget):
         """The normalized offset at the top-left of the text view."""
         if self._doc is None:
             return 0
-        return self._doc.from_qt(self.text.cursorForPosition(QPoint(4, 4)).position())
+        # A plain text view scrolls by lines and shows line ``value`` of its scroll bar at
+        # the top (QPlainTextEdit looks it up the same way): no hit test, no layout.
+        line = self.text.verticalScrollBar().value()
+        block = self._doc.document.findBlockByLineNumber(line)
+        if not block.isValid():
+            return self._doc.from_qt(self.text.cursorForPosition(QPoint(4, 4)).position())
+        pos = block.position()
+        layout = block.layout()
+        k = line - block.firstLineNumber()
+        if layout is not None and 0 < k < layout.lineCount():
+            pos += layout.lineAt(k).textStart()
+        return self._doc.from_qt(pos)
 
     @Slot()
     def _on_find_edit_return_pressed(self) -> None:
