@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import insert, text
+from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session
 
 from db import __version__
@@ -377,6 +377,27 @@ def _read_documents(
             pool.shutdown(cancel_futures=True)
 
 
+def _bulk_settings(engine: Engine) -> None:
+    """The build's one connection (a StaticPool) checks its references once, at the end.
+
+    Checking every foreign key of every inserted row costs a third of the inserting on a
+    large corpus (millions of mentions, each pointing at an entity, a source and a
+    passage); :func:`_check_references` fails the build on the same rows instead. A
+    larger page cache keeps the indexes being filled in memory.
+    """
+    with engine.connect() as con:
+        con.exec_driver_sql("PRAGMA foreign_keys=OFF")  # (only outside a transaction)
+        con.exec_driver_sql("PRAGMA cache_size=-262144")  # KiB: 256 MB at most
+
+
+def _check_references(s: Session) -> None:
+    """Every foreign key of the built database points at a row (see :func:`_bulk_settings`)."""
+    broken = s.execute(text("PRAGMA foreign_key_check")).fetchmany(5)
+    if broken:
+        found = ", ".join(f"{r[0]} row {r[1]} → {r[2]}" for r in broken)
+        raise BuildError(f"the built database refers to rows it does not hold: {found}")
+
+
 class BuildCancelled(Exception):
     """The user cancelled the build; nothing was written."""
 
@@ -440,6 +461,7 @@ def build_database(
     engine = writable_engine(tmp, bulk=True)
     try:
         create_schema(engine)
+        _bulk_settings(engine)
         with Session(engine) as s, s.begin():
             progress(len(inputs), steps, "storing the texts")
             ids = {"section": 0, "paragraph": 0, "passage": 0}
@@ -465,6 +487,7 @@ def build_database(
                     {"key": "warnings", "value": json.dumps(warnings, ensure_ascii=False)},
                 ],
             )
+            _check_references(s)
             counts = {
                 t: int(s.execute(text(f"SELECT count(*) FROM {t}")).scalar_one())
                 for t in (

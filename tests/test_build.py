@@ -208,3 +208,22 @@ def test_parallel_reading_builds_the_same_database(tmp_path, corpus_dir, monkeyp
     monkeypatch.setattr(db.build, "PARALLEL_MIN_BYTES", 0)
     par = build_database(corpus_dir, tmp_path / "par.sqlite").out
     assert _content_digest(seq) == _content_digest(par)
+
+
+def test_a_broken_reference_fails_the_build(tmp_path):
+    """The build checks foreign keys once at the end instead of on every insert."""
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from db.build import _bulk_settings, _check_references
+    from db.database import create_schema, writable_engine
+
+    engine = writable_engine(tmp_path / "x.sqlite", bulk=True)
+    create_schema(engine)
+    _bulk_settings(engine)
+    with Session(engine) as s, s.begin():
+        _check_references(s)  # an empty database refers to nothing
+        s.execute(text("INSERT INTO alias (entity_id, text, ambiguous) VALUES ('nobody', 'x', 0)"))
+        with pytest.raises(BuildError, match="alias"):
+            _check_references(s)
+    engine.dispose()
