@@ -518,3 +518,37 @@ def test_names_in_an_uncurated_document_become_uncurated_entities(tmp_path: Path
             assert uncurated == 7
     finally:
         eng.dispose()
+
+
+# --- discovery ahead of the corpus's vocabulary ---------------------------------
+
+
+def test_discovery_ahead_settles_to_what_the_whole_corpus_finds(
+    recognizer: Recognizer, parsed_corpus: dict[str, Any]
+) -> None:
+    """Workers discover names knowing only their document's lower-case words; settled
+    against the corpus's words the answers equal discovery run on the whole corpus,
+    including for the sequences whose answer the corpus's words change."""
+    from db.entities.discover import (
+        find_unknown,
+        find_unknown_ahead,
+        lowercase_vocabulary,
+        settle,
+    )
+    from db.entities.stage import _covered
+
+    stop = load_stoplist()
+    docs = list(parsed_corpus.values())
+    vocab = lowercase_vocabulary(doc.normalized for doc in docs)
+    reworked = 0
+    for doc in docs:
+        text = doc.normalized
+        spans = [(start, end) for start, end, _kind, _p in doc.passages()]
+        mentions = [(f.start, f.end) for f in recognizer.find(text, section_starts(doc))]
+        covered = _covered(text, spans, mentions)
+        words, tentative = find_unknown_ahead(text, spans, covered, stop)
+        assert words == lowercase_vocabulary([text])
+        reworked += sum(not vocab.isdisjoint(t.missed) for t in tentative)
+        settled = settle(text, tentative, lambda c=covered: bytearray(c), vocab, stop)
+        assert settled == find_unknown(text, spans, covered, vocab, stop)
+    assert reworked > 0  # the corpus's words do change some answers

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -235,6 +235,83 @@ def find_unknown(
     return out
 
 
+class _Misses:
+    """A document's own lower-case words, noting each word asked for that it lacks."""
+
+    def __init__(self, words: frozenset[str]) -> None:
+        self.words = words
+        self.missed: set[str] = set()
+
+    def __contains__(self, word: object) -> bool:
+        if word in self.words:
+            return True
+        assert isinstance(word, str)
+        self.missed.add(word)
+        return False
+
+
+@dataclass(frozen=True)
+class Tentative:
+    """What :func:`_candidate` made of one sequence, knowing only its document's words.
+
+    A word in the document's lower-case vocabulary is in the corpus's too; a word
+    ``missed`` there may not be, so the answer stands only if the corpus lacks every
+    missed word (:func:`settle`).
+    """
+
+    p_start: int
+    seq_start: int
+    seq: str
+    candidate: Candidate | None
+    missed: frozenset[str]
+
+
+def find_unknown_ahead(
+    text: str,
+    passages: Sequence[tuple[int, int]],
+    covered: bytearray,
+    stop: StopList,
+) -> tuple[frozenset[str], list[Tentative]]:
+    """:func:`find_unknown` for one document before the corpus's vocabulary is known
+    (in a worker process): the document's lower-case words, and the sequences whose
+    answer is a name or could change with the corpus's words, in order."""
+    words = lowercase_vocabulary([text])
+    out: list[Tentative] = []
+    stopped = stop.phrase_mask(text)
+    for p_start, p_end in passages:
+        for m in _SEQUENCE.finditer(text, p_start, p_end):
+            if covered.find(0, m.start(), m.end()) < 0:
+                continue
+            vocab = _Misses(words)
+            cand = _candidate(text, p_start, m.start(), m.group(), covered, stopped, vocab, stop)
+            if cand is not None or vocab.missed:
+                out.append(Tentative(p_start, m.start(), m.group(), cand, frozenset(vocab.missed)))
+    return words, out
+
+
+def settle(
+    text: str,
+    tentative: Sequence[Tentative],
+    covered: Callable[[], bytearray],
+    vocab: frozenset[str],
+    stop: StopList,
+) -> list[Candidate]:
+    """What :func:`find_unknown` gives with the corpus's ``vocab``, from
+    :func:`find_unknown_ahead`'s answers (``covered`` is asked for only when one of
+    them has to be worked out again)."""
+    out: list[Candidate] = []
+    masks: tuple[bytearray, bytearray] | None = None
+    for t in tentative:
+        cand = t.candidate
+        if not vocab.isdisjoint(t.missed):
+            if masks is None:
+                masks = (covered(), stop.phrase_mask(text))
+            cand = _candidate(text, t.p_start, t.seq_start, t.seq, masks[0], masks[1], vocab, stop)
+        if cand is not None:
+            out.append(cand)
+    return out
+
+
 def _candidate(
     text: str,
     p_start: int,
@@ -242,7 +319,7 @@ def _candidate(
     seq: str,
     covered: bytearray,
     stopped: bytearray,
-    vocab: frozenset[str],
+    vocab: Container[str],
     stop: StopList,
 ) -> Candidate | None:
     # (start, end, bare word, kind) with kind in covered | stop | connector | name
@@ -264,7 +341,7 @@ def _candidate(
             or (
                 s == seq_start
                 and sentence_start
-                and (bare.lower() in vocab or bare.lower() in COMMON_WORDS)
+                and (bare.lower() in COMMON_WORDS or bare.lower() in vocab)
             )
         ):
             kind = "stop"

@@ -17,14 +17,21 @@ import re
 import time
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from db.entities.discover import find_unknown, load_stoplist, lowercase_vocabulary
+from db.entities.discover import (
+    Tentative,
+    find_unknown,
+    find_unknown_ahead,
+    load_stoplist,
+    lowercase_vocabulary,
+    settle,
+)
 from db.entities.gazetteer import Gazetteer, load_gazetteer
 from db.entities.infobox import FactRow, infobox_facts
 from db.entities.recognize import Found, Recognizer
@@ -98,12 +105,40 @@ def section_starts(doc: ParsedDocument) -> list[int]:
 _WORKER_RECOGNIZER: Recognizer | None = None
 
 
-def prepare(doc: ParsedDocument, ahead: dict[str, Any]) -> list[Found]:
-    """The per-document part: gazetteer matches (run in a worker process for large corpora)."""
+@dataclass
+class DocumentNames:
+    """What :func:`prepare` finds in one document ahead of the stage."""
+
+    found: list[Found]  # the gazetteer's matches
+    words: frozenset[str]  # the document's lower-case vocabulary
+    tentative: list[Tentative]  # unknown names, before the corpus's vocabulary is known
+
+
+def prepare(doc: ParsedDocument, ahead: dict[str, Any]) -> DocumentNames:
+    """The per-document part (run in a worker process for large corpora): gazetteer
+    matches, and the discovery of unknown names as far as one document allows."""
     global _WORKER_RECOGNIZER
     if _WORKER_RECOGNIZER is None:  # once per worker process
         _WORKER_RECOGNIZER = Recognizer(load_gazetteer())
-    return list(_WORKER_RECOGNIZER.find(doc.normalized, section_starts(doc)))
+    found = list(_WORKER_RECOGNIZER.find(doc.normalized, section_starts(doc)))
+    spans = [(start, end) for start, end, _kind, _p in doc.passages()]
+    covered = _covered(doc.normalized, spans, [(f.start, f.end) for f in found])
+    words, tentative = find_unknown_ahead(doc.normalized, spans, covered, load_stoplist())
+    return DocumentNames(found, words, tentative)
+
+
+def _covered(
+    text: str, passages: Sequence[tuple[int, int]], mentions: Iterable[tuple[int, int]]
+) -> bytearray:
+    """1 over every mention that lies inside a passage (those are stored; see
+    :func:`recognize_document`), 0 elsewhere."""
+    starts = [start for start, _end in passages]
+    covered = bytearray(len(text))
+    for start, end in mentions:
+        i = bisect_right(starts, start) - 1
+        if i >= 0 and end <= passages[i][1]:
+            covered[start:end] = b"\x01" * (end - start)
+    return covered
 
 
 def recognize_document(
@@ -175,20 +210,40 @@ def _recognize_all(
 ) -> dict[str, list[Occurrence]]:
     """Gazetteer mentions of every document (into ``result``), and the names left over."""
     stop = load_stoplist()
-    vocab = lowercase_vocabulary(doc.normalized for _sid, doc in ctx.documents)
+    ahead: dict[str, DocumentNames | None] = {
+        sid: prepared(ctx, sid, __name__) for sid, _doc in ctx.documents
+    }
+    # The corpus's lower-case words: the union of each document's (the workers' when given).
+    vocab = frozenset[str]().union(
+        *(
+            ahead_names.words
+            if (ahead_names := ahead[sid]) is not None
+            else lowercase_vocabulary([doc.normalized])
+            for sid, doc in ctx.documents
+        )
+    )
     discovered: dict[str, list[Occurrence]] = defaultdict(list)
     for source_id, doc in ctx.documents:
         passages = ctx.passages.get(source_id, [])
+        names = ahead[source_id]
         found = recognize_document(
-            recognizer, doc, passages, source_id, prepared(ctx, source_id, __name__)
+            recognizer, doc, passages, source_id, names.found if names is not None else None
         )
-        covered = bytearray(len(doc.normalized))
-        for m in found:
-            covered[m.start : m.end] = b"\x01" * (m.end - m.start)
         spans = [(p.start, p.end) for p in passages]
+
+        def covered(found: list[MentionRecord] = found, text: str = doc.normalized) -> bytearray:
+            covered = bytearray(len(text))
+            for m in found:
+                covered[m.start : m.end] = b"\x01" * (m.end - m.start)
+            return covered
+
+        if names is not None:
+            unknown = settle(doc.normalized, names.tentative, covered, vocab, stop)
+        else:
+            unknown = find_unknown(doc.normalized, spans, covered(), vocab, stop)
         ids = [p.id for p in passages]
         starts = [p.start for p in passages]
-        for cand in find_unknown(doc.normalized, spans, covered, vocab, stop):
+        for cand in unknown:
             pid = ids[bisect_right(starts, cand.start) - 1]
             discovered[cand.name].append((source_id, pid, cand.start, cand.end, cand.type))
         result.mentions[source_id] = found
