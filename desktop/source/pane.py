@@ -41,9 +41,8 @@ from desktop.selection import SelectionContext
 from desktop.source.model import SectionListModel, SourceListModel, catalogue_entry
 from desktop.source.text import TextDoc
 
-#: Mentions marked at once; they are looked up in a window of this many characters.
+#: Mentions marked at once (they are looked up in a window around the view).
 MAX_MARKED_MENTIONS = 600
-MENTION_WINDOW = 6_000
 #: Documents kept laid out in their own editor.
 MAX_EDITORS = 6
 
@@ -405,10 +404,14 @@ class SourcePane(QWidget):
         if self._selection.entity is not None:
             wanted.add(self._selection.entity)
         # Mentions are marked in a window around what is on screen (re-marked on scroll),
-        # so a document with thousands of them costs no more than one with ten.
+        # so a document with thousands of them costs no more than one with ten. Qt lays
+        # out every paragraph that holds a mark, so the window is sized by the view: from
+        # three quarters of a screenful before ``center`` to a screenful after it, which
+        # covers the view whether ``center`` is its middle or its top.
         if center is None:
             center = self._top_offset()
-        lo, hi = max(0, center - MENTION_WINDOW // 3), center + MENTION_WINDOW
+        screen = self._view_chars()
+        lo, hi = max(0, center - screen * 3 // 4), center + screen
         self._mention_window = (lo, hi)
         mentions = query.entity_mentions(self._engine, wanted, sid, lo, hi) if wanted else []
         mentions = mentions[:MAX_MARKED_MENTIONS]
@@ -669,12 +672,20 @@ class SourcePane(QWidget):
         top = self._top_offset()
         self.outline_model.set_current(self.outline_model.row_at(top))
         lo, hi = self._mention_window
-        if not lo <= top <= hi - MENTION_WINDOW // 3:
+        if not lo <= top <= hi - self._view_chars():
             self._rehighlight_timer.start()
 
     @Slot()
     def _on_rehighlight_timer_timeout(self) -> None:
         self._apply_highlights()
+
+    def _view_chars(self) -> int:
+        """A little more than the number of characters the text view shows at once."""
+        view = self.text.viewport()
+        fm = self.text.fontMetrics()
+        lines = max(1, view.height() // max(1, fm.lineSpacing()))
+        # The font's average character is wider than that of running text: an overestimate.
+        return lines * max(20, view.width() // max(1, fm.averageCharWidth()))
 
     def _top_offset(self) -> int:
         """The normalized offset at the top-left of the text view."""
