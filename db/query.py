@@ -15,7 +15,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, func, or_, select, true, tuple_
+from sqlalchemy import BindParameter, Engine, bindparam, func, or_, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from db.filters import UNREVIEWED, Filters, event_clause
@@ -466,60 +466,72 @@ def event_rows(engine: Engine, ids: Sequence[str]) -> dict[str, EventRow]:
     return {r[0]: EventRow(*r) for r in rows}
 
 
+@lru_cache(maxsize=1)
+def _detail_statements() -> tuple[Any, Any, Any]:
+    """The event-detail queries, built once: constructing a 17-column select costs more
+    than running it (SQLAlchemy caches the compiled SQL, not the statement objects)."""
+    eid: BindParameter[str] = bindparam("event_id")
+    event = (
+        select(
+            Event.id,
+            Event.title,
+            Event.kind,
+            Event.earliest,
+            Event.latest,
+            Event.precision,
+            Event.value,
+            Event.date_text,
+            Event.julian,
+            Event.date_inferred,
+            Event.date_confidence,
+            Event.anchor_text,
+            Event.origin,
+            Event.key_event,
+            Event.phase_id,
+            Phase.title,
+            Event.conflicts,
+        )
+        .outerjoin(Phase, Phase.id == Event.phase_id)
+        .where(Event.id == eid)
+    )
+    accounts = (
+        select(
+            Evidence.id,
+            Evidence.source_id,
+            Source.title,
+            Evidence.passage_id,
+            Evidence.start,
+            Evidence.end,
+            Evidence.text,
+            Evidence.date_text,
+            Evidence.value,
+            Evidence.numbers,
+        )
+        .join(Source, Source.id == Evidence.source_id)
+        .where(Evidence.event_id == eid)
+        .order_by(Source.ordinal, Evidence.start)
+    )
+    participants = (
+        select(Participant.entity_id, Entity.name, Entity.type, Participant.role, Entity.curated)
+        .join(Entity, Entity.id == Participant.entity_id)
+        .where(Participant.event_id == eid)
+        .order_by(Participant.role == "place", Entity.name)
+    )
+    return event, accounts, participants
+
+
 @lru_cache(maxsize=256)
 def _bundled_event_detail(engine: Engine, event_id: str) -> EventDetail | None:
     """Everything the event-detail pane shows for one event, as built."""
-    with Session(engine) as s:
-        ev = s.execute(
-            select(
-                Event.id,
-                Event.title,
-                Event.kind,
-                Event.earliest,
-                Event.latest,
-                Event.precision,
-                Event.value,
-                Event.date_text,
-                Event.julian,
-                Event.date_inferred,
-                Event.date_confidence,
-                Event.anchor_text,
-                Event.origin,
-                Event.key_event,
-                Event.phase_id,
-                Phase.title,
-                Event.conflicts,
-            )
-            .outerjoin(Phase, Phase.id == Event.phase_id)
-            .where(Event.id == event_id)
-        ).first()
+    event_q, accounts_q, participants_q = _detail_statements()
+    params = {"event_id": event_id}
+    # A Core connection, not an ORM session: this runs on every selection.
+    with engine.connect() as s:
+        ev = s.execute(event_q, params).first()
         if ev is None:
             return None
-        acc = s.execute(
-            select(
-                Evidence.id,
-                Evidence.source_id,
-                Source.title,
-                Evidence.passage_id,
-                Evidence.start,
-                Evidence.end,
-                Evidence.text,
-                Evidence.date_text,
-                Evidence.value,
-                Evidence.numbers,
-            )
-            .join(Source, Source.id == Evidence.source_id)
-            .where(Evidence.event_id == event_id)
-            .order_by(Source.ordinal, Evidence.start)
-        ).all()
-        parts = s.execute(
-            select(
-                Participant.entity_id, Entity.name, Entity.type, Participant.role, Entity.curated
-            )
-            .join(Entity, Entity.id == Participant.entity_id)
-            .where(Participant.event_id == event_id)
-            .order_by(Participant.role == "place", Entity.name)
-        ).all()
+        acc = s.execute(accounts_q, params).all()
+        parts = s.execute(participants_q, params).all()
     accounts = tuple(
         Account(
             a[0],
@@ -541,7 +553,15 @@ def _bundled_event_detail(engine: Engine, event_id: str) -> EventDetail | None:
     )
     participants = tuple(ParticipantRow(p[0], p[1], p[2], p[3], bool(p[4])) for p in parts)
     return EventDetail(
-        *ev[:9],
+        ev[0],
+        ev[1],
+        ev[2],
+        ev[3],
+        ev[4],
+        ev[5],
+        ev[6],
+        ev[7],
+        ev[8],
         date_inferred=bool(ev[9]),
         date_confidence=float(ev[10]),
         anchor_text=ev[11],
@@ -555,6 +575,24 @@ def _bundled_event_detail(engine: Engine, event_id: str) -> EventDetail | None:
     )
 
 
+@lru_cache(maxsize=1)
+def _links_statements() -> tuple[Any, Any]:
+    """The event-links queries, built once (see :func:`_detail_statements`)."""
+    eid: BindParameter[str] = bindparam("event_id")
+    evidence = (
+        select(Evidence.source_id, Evidence.start, Evidence.end, Evidence.passage_id)
+        .join(Source, Source.id == Evidence.source_id)
+        .where(Evidence.event_id == eid)
+        .order_by(Source.ordinal, Evidence.start)
+    )
+    participants = (
+        select(Participant.entity_id, Participant.role, Entity.type)
+        .join(Entity, Entity.id == Participant.entity_id)
+        .where(Participant.event_id == eid)
+    )
+    return evidence, participants
+
+
 @lru_cache(maxsize=512)
 def _bundled_event_links(engine: Engine, event_id: str) -> EventLinks:
     """The evidence spans and participant/place ids of an event, as built.
@@ -562,18 +600,11 @@ def _bundled_event_links(engine: Engine, event_id: str) -> EventLinks:
     Cached: every pane asks for the same event at once, and the bundled database
     is read-only (call :func:`clear_caches` after opening a changed file).
     """
-    with Session(engine) as s:
-        ev = s.execute(
-            select(Evidence.source_id, Evidence.start, Evidence.end, Evidence.passage_id)
-            .join(Source, Source.id == Evidence.source_id)
-            .where(Evidence.event_id == event_id)
-            .order_by(Source.ordinal, Evidence.start)
-        ).all()
-        parts = s.execute(
-            select(Participant.entity_id, Participant.role, Entity.type)
-            .join(Entity, Entity.id == Participant.entity_id)
-            .where(Participant.event_id == event_id)
-        ).all()
+    evidence_q, participants_q = _links_statements()
+    params = {"event_id": event_id}
+    with engine.connect() as s:
+        ev = s.execute(evidence_q, params).all()
+        parts = s.execute(participants_q, params).all()
     spans = tuple(Span(sid, st, en, event_id, pid) for sid, st, en, pid in ev)
     places = frozenset(e for e, role, _t in parts if role == "place")
     people = frozenset(e for e, role, _t in parts if role != "place")
