@@ -13,11 +13,12 @@ that ``entities --unknown`` can list them for curators.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -90,6 +91,31 @@ def _insert_tuples(
     names = ", ".join(quote(table.c[c].name) for c in columns)
     marks = ", ".join("?" for _ in columns)
     connection.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", rows)
+
+
+@contextlib.contextmanager
+def _indexes_built_after(session: Session, table: Table) -> Iterator[None]:
+    """Drop the table's secondary indexes for a bulk insert and build them again after it.
+
+    Sorting millions of mentions into three indexes once is about twice as fast as
+    inserting into them row by row; the indexes are created again from their own
+    stored definitions, so the schema is unchanged. (SQLite only; elsewhere a no-op.)
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    indexes = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY rowid",
+        (table.name,),
+    ).fetchall()
+    quote = connection.dialect.identifier_preparer.quote
+    for name, _sql in indexes:
+        connection.exec_driver_sql(f"DROP INDEX {quote(name)}")
+    yield  # (on an error the transaction, with the drops, is rolled back)
+    for _name, sql in indexes:
+        connection.exec_driver_sql(sql)
 
 
 def _slug(name: str) -> str:
@@ -322,7 +348,8 @@ def _store(
     ctx.session.execute(insert(_table(Alias)), alias_rows)
 
     if mentions:
-        _insert_tuples(ctx.session, _table(Mention), MentionRecord._fields, mentions)
+        with _indexes_built_after(ctx.session, _table(Mention)):
+            _insert_tuples(ctx.session, _table(Mention), MentionRecord._fields, mentions)
     if facts:
         ctx.session.execute(
             insert(_table(Fact)),
