@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, text
 
 from db.search import fold, fts_term
+from db.stages import prepared
 
 if TYPE_CHECKING:
     from db.build import BuildContext
+    from db.ingest import ParsedDocument
 
 DDL = (
     "CREATE TABLE IF NOT EXISTS search_term ("
@@ -44,12 +46,19 @@ DDL = (
 _WORD = re.compile(r"[^\W_]+")
 
 
-def terms(texts: Iterable[str]) -> set[tuple[str, str]]:
-    """(folded, indexed term) for every distinct word of ``texts``."""
+def words_of(texts: Iterable[str]) -> set[str]:
+    """Every distinct word of ``texts``, as unicode61 cuts them."""
     words: set[str] = set()
     for t in texts:
         words.update(_WORD.findall(t))
-    return {(fold(w), fts_term(w)) for w in words}
+    return words
+
+
+def terms(texts: Iterable[str], words: Iterable[str] = ()) -> set[tuple[str, str]]:
+    """(folded, indexed term) for every distinct word of ``texts`` and of ``words``."""
+    every = words_of(texts)
+    every.update(words)
+    return {(fold(w), fts_term(w)) for w in every}
 
 
 def create_tables(con: Connection) -> None:
@@ -57,12 +66,15 @@ def create_tables(con: Connection) -> None:
         con.execute(text(ddl))
 
 
-def fill(con: Connection, passage_texts: Iterable[str]) -> dict[str, int]:
-    """Fill the search tables from the entity, alias and event tables and the passage texts."""
+def fill(
+    con: Connection, passage_texts: Iterable[str], words: Iterable[str] = ()
+) -> dict[str, int]:
+    """Fill the search tables from the entity, alias and event tables and the passage texts
+    (``words``: the distinct words of more passages, found ahead by :func:`words_of`)."""
     create_tables(con)
     for table in ("search_term", "entity_fts", "event_fts"):
         con.execute(text(f"DELETE FROM {table}"))
-    rows = [{"f": f, "t": t} for f, t in sorted(terms(passage_texts))]
+    rows = [{"f": f, "t": t} for f, t in sorted(terms(passage_texts, words))]
     if rows:
         con.execute(text("INSERT INTO search_term (folded, term) VALUES (:f, :t)"), rows)
     entities: dict[str, tuple[str, list[str]]] = {}
@@ -91,12 +103,25 @@ def fill(con: Connection, passage_texts: Iterable[str]) -> dict[str, int]:
     return {"terms": len(rows), "entities": len(ent_rows), "events": len(ev_rows)}
 
 
+def prepare(doc: ParsedDocument, ahead: dict[str, Any]) -> set[str]:
+    """The per-document part (in a worker process for large corpora): the distinct words
+    of the document's passages."""
+    return words_of(doc.normalized[start:end] for start, end, _kind, _p in doc.passages())
+
+
 def run(ctx: BuildContext) -> None:
     """Build stage entry point (after ``db.events.stage``)."""
     ctx.session.flush()
     con = ctx.session.connection()
-    texts = (p.text for rows in ctx.passages.values() for p in rows)
-    n = fill(con, texts)
+    words: set[str] = set()
+    texts: list[str] = []
+    for sid, rows in ctx.passages.items():
+        found = prepared(ctx, sid, __name__)
+        if found is not None:
+            words.update(found)
+        else:
+            texts.extend(p.text for p in rows)
+    n = fill(con, texts, words)
     ctx.log(
         f"search index: {n['entities']} entities, {n['events']} events, {n['terms']} distinct words"
     )

@@ -131,11 +131,16 @@ def section_starts(doc: ParsedDocument) -> list[int]:
 _WORKER_RECOGNIZER: Recognizer | None = None
 
 
+#: A gazetteer mention before it has row ids: entity id, index of its passage in
+#: ``doc.passages()``, start, end, method, as participant.
+Located = tuple[str, int, int, int, str, bool]
+
+
 @dataclass
 class DocumentNames:
     """What :func:`prepare` finds in one document ahead of the stage."""
 
-    found: list[Found]  # the gazetteer's matches
+    located: list[Located]  # the gazetteer's matches that lie inside a passage
     words: frozenset[str]  # the document's lower-case vocabulary
     tentative: list[Tentative]  # unknown names, before the corpus's vocabulary is known
 
@@ -146,11 +151,27 @@ def prepare(doc: ParsedDocument, ahead: dict[str, Any]) -> DocumentNames:
     global _WORKER_RECOGNIZER
     if _WORKER_RECOGNIZER is None:  # once per worker process
         _WORKER_RECOGNIZER = Recognizer(load_gazetteer())
-    found = list(_WORKER_RECOGNIZER.find(doc.normalized, section_starts(doc)))
-    spans = [(start, end) for start, end, _kind, _p in doc.passages()]
-    covered = _covered(doc.normalized, spans, [(f.start, f.end) for f in found])
+    found = _WORKER_RECOGNIZER.find(doc.normalized, section_starts(doc))
+    passages = [(start, end, kind) for start, end, kind, _p in doc.passages()]
+    located = locate(found, passages)
+    spans = [(start, end) for start, end, _kind in passages]
+    covered = _covered(doc.normalized, spans, [(m[2], m[3]) for m in located])
     words, tentative = find_unknown_ahead(doc.normalized, spans, covered, load_stoplist())
-    return DocumentNames(found, words, tentative)
+    return DocumentNames(located, words, tentative)
+
+
+def locate(found: Iterable[Found], passages: Sequence[tuple[int, int, str]]) -> list[Located]:
+    """The matches that lie inside a passage (``(start, end, kind)``, in text order),
+    each with its passage's index and its method."""
+    starts = [p[0] for p in passages]
+    out: list[Located] = []
+    for f in found:
+        i = bisect_right(starts, f.start) - 1
+        if i < 0 or f.end > passages[i][1]:
+            continue  # outside every passage (markup residue): nothing to point at
+        method = "infobox" if passages[i][2] == "infobox" else f.method
+        out.append((f.entity_id, i, f.start, f.end, method, f.participant))
+    return out
 
 
 def _covered(
@@ -172,33 +193,18 @@ def recognize_document(
     doc: ParsedDocument,
     passages: list[PassageRow],
     source_id: str,
-    found: list[Found] | None = None,
+    located: list[Located] | None = None,
 ) -> list[MentionRecord]:
     """Gazetteer mentions of one document, each tied to the passage that holds it
-    (``found``: the recognizer's matches if they were computed ahead)."""
+    (``located``: the recognizer's matches if :func:`prepare` found them ahead)."""
     text = doc.normalized
-    starts = [p.start for p in passages]
-    out: list[MentionRecord] = []
-    matches = found if found is not None else recognizer.find(text, section_starts(doc))
-    for f in matches:
-        i = bisect_right(starts, f.start) - 1
-        if i < 0 or f.end > passages[i].end:
-            continue  # outside every passage (markup residue): nothing to point at
-        p = passages[i]
-        method = "infobox" if p.kind == "infobox" else f.method
-        out.append(
-            MentionRecord(
-                f.entity_id,
-                source_id,
-                p.id,
-                f.start,
-                f.end,
-                text[f.start : f.end],
-                method,
-                f.participant,
-            )
-        )
-    return out
+    if located is None:
+        found = recognizer.find(text, section_starts(doc))
+        located = locate(found, [(p.start, p.end, p.kind) for p in passages])
+    return [
+        MentionRecord(eid, source_id, passages[i].id, start, end, text[start:end], method, part)
+        for eid, i, start, end, method, part in located
+    ]
 
 
 Occurrence = tuple[str, int, int, int, str]  # source id, passage id, start, end, guessed type
@@ -253,7 +259,7 @@ def _recognize_all(
         passages = ctx.passages.get(source_id, [])
         names = ahead[source_id]
         found = recognize_document(
-            recognizer, doc, passages, source_id, names.found if names is not None else None
+            recognizer, doc, passages, source_id, names.located if names is not None else None
         )
         spans = [(p.start, p.end) for p in passages]
 

@@ -17,6 +17,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import repeat
 
 from db.events.extract import Candidate
 from db.events.lexicon import KIND_ORDER, compatible
@@ -84,8 +85,9 @@ class Merger:
         self._by_month: dict[int, list[int]] = defaultdict(list)
 
     def _weight(self, tokens: set[str] | frozenset[str]) -> float:
-        idf = self.idf
-        return math.fsum(idf.get(t, 1.0) for t in tokens)  # order-independent: sets iterate by hash
+        # fsum is exact, so the order sets iterate in does not matter; map() spares a
+        # generator frame per token (this is the merging's innermost loop).
+        return math.fsum(map(self.idf.get, tokens, repeat(1.0)))
 
     def similarity(
         self,
@@ -210,8 +212,9 @@ class Merger:
         if best >= 0:
             k = self.clusters[best]
             k.members.append(c)
-            k.tokens |= c.tokens
-            k.weight = self._weight(k.tokens)
+            if not c.tokens <= k.tokens:  # (retelling in the same words changes nothing)
+                k.tokens |= c.tokens
+                k.weight = self._weight(k.tokens)
             k.entities |= c_ents
             k.passages.add(c.passage_id)
             k.paragraphs.add(c.paragraph_id)
