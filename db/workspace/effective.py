@@ -150,14 +150,20 @@ def user_event_ids(ws: Workspace) -> list[str]:
 
 
 def progress(engine: Engine, ws: Workspace) -> Progress:
-    """``reviewed N of M`` over the bundled events plus the reviewer's own."""
-    with Session(engine) as s:
-        bundled_ids = set(s.scalars(select(Event.id)))
-        total_bundled = s.scalar(select(func.count()).select_from(Event)) or 0
-    users = set(user_event_ids(ws))
+    """``reviewed N of M`` over the bundled events plus the reviewer's own.
+
+    Counts the bundled events and looks up only the reviewed and created ids (reading every
+    bundled id took 0.1 s at 100,000 events, on every change)."""
     statuses = review_statuses(ws)
-    reviewed = sum(1 for eid in statuses if eid in bundled_ids or eid in users)
-    return Progress(reviewed, total_bundled + len(users - bundled_ids))
+    users = set(user_event_ids(ws))
+    wanted = sorted(set(statuses) | users)
+    bundled: set[str] = set()
+    with Session(engine) as s:
+        total_bundled = s.scalar(select(func.count()).select_from(Event)) or 0
+        for i in range(0, len(wanted), _CHUNK):
+            bundled.update(s.scalars(select(Event.id).where(Event.id.in_(wanted[i : i + _CHUNK]))))
+    reviewed = sum(1 for eid in statuses if eid in bundled or eid in users)
+    return Progress(reviewed, total_bundled + len(users - bundled))
 
 
 def effective_event(engine: Engine, ws: Workspace, event_id: str) -> EffectiveEvent | None:
