@@ -227,3 +227,39 @@ def test_a_broken_reference_fails_the_build(tmp_path):
         with pytest.raises(BuildError, match="alias"):
             _check_references(s)
     engine.dispose()
+
+
+def _fts_rows(path: Path) -> list[object]:
+    con = sqlite3.connect(path)
+    rows = [
+        con.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
+        for t in (
+            "passage_fts_data",
+            "passage_fts_idx",
+            "passage_fts_docsize",
+            "passage_fts_config",
+        )
+    ]
+    con.close()
+    return rows
+
+
+def test_full_text_index_built_aside_is_the_one_built_in_place(tmp_path, corpus_dir, monkeypatch):
+    """On large corpora a forked child builds passage_fts while the stages run; its rows
+    must be the ones the build's own rebuild writes, and when the child fails the build
+    rebuilds the index itself."""
+    import db.build
+
+    seq = build_database(corpus_dir, tmp_path / "seq.sqlite").out
+    monkeypatch.setattr(db.build, "PARALLEL_MIN_BYTES", 0)
+    aside = build_database(corpus_dir, tmp_path / "aside.sqlite").out
+    assert _fts_rows(aside) == _fts_rows(seq)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["aside.sqlite", "seq.sqlite"]
+
+    def fail(*_args: object) -> None:
+        raise OSError("no room for the index")
+
+    monkeypatch.setattr(db.build, "_index_passages", fail)
+    fallback = build_database(corpus_dir, tmp_path / "fallback.sqlite").out
+    assert _fts_rows(fallback) == _fts_rows(seq)
+    assert _content_digest(fallback) == _content_digest(seq)
