@@ -34,6 +34,7 @@ from db.files import FILE_MODE
 from db.ingest import IngestError, ParsedDocument, parse_document
 from db.ingest.pipeline import title_from_text
 from db.models import SCHEMA_VERSION, Meta, Paragraph, Passage, Repair, Section, Source, table_of
+from db.stages import insert_tuples
 from db.yamlio import load_yaml
 
 #: Bump when the pipeline's output changes, so cached databases are rebuilt.
@@ -271,18 +272,19 @@ def _insert_document(
         ids["paragraph"] += 1
         para_ids.append(ids["paragraph"])
         para_rows.append(
-            {
-                "id": ids["paragraph"],
-                "source_id": entry.id,
-                "section_id": section_ids[doc.section_of[i]],
-                "ordinal": i,
-                "kind": p.kind,
-                "start": p.start,
-                "end": p.end,
-            }
+            (
+                ids["paragraph"],
+                entry.id,
+                section_ids[doc.section_of[i]],
+                i,
+                p.kind,
+                p.start,
+                p.end,
+            )
         )
+    # Plain tuples: a large corpus has hundreds of thousands of paragraphs and passages.
     if para_rows:
-        s.execute(insert(table_of(Paragraph)), para_rows)
+        insert_tuples(s, table_of(Paragraph), _PARAGRAPH_COLUMNS, para_rows)
     passages: list[PassageRow] = []
     for start, end, kind, pi in doc.passages():
         ids["passage"] += 1
@@ -299,24 +301,30 @@ def _insert_document(
             )
         )
     if passages:
-        s.execute(
-            insert(table_of(Passage)),
+        insert_tuples(
+            s,
+            table_of(Passage),
+            _PASSAGE_COLUMNS,
             [
-                {
-                    "id": p.id,
-                    "source_id": p.source_id,
-                    "section_id": p.section_id,
-                    "paragraph_id": p.paragraph_id,
-                    "ordinal": n,
-                    "kind": p.kind,
-                    "start": p.start,
-                    "end": p.end,
-                    "text": p.text,
-                }
+                (p.id, p.source_id, p.section_id, p.paragraph_id, n, p.kind, p.start, p.end, p.text)
                 for n, p in enumerate(passages)
             ],
         )
     return passages
+
+
+_PARAGRAPH_COLUMNS = ("id", "source_id", "section_id", "ordinal", "kind", "start", "end")
+_PASSAGE_COLUMNS = (
+    "id",
+    "source_id",
+    "section_id",
+    "paragraph_id",
+    "ordinal",
+    "kind",
+    "start",
+    "end",
+    "text",
+)
 
 
 def run_stages(ctx: BuildContext, cancelled: Callable[[], bool] = lambda: False) -> None:

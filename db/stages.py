@@ -7,10 +7,14 @@ then events, then the per-entity counts the entity pane shows.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Table, insert
+from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
     from db.build import BuildContext
@@ -65,3 +69,48 @@ def prepare_document(doc: ParsedDocument) -> dict[str, Any]:
 def prepared(ctx: BuildContext, source_id: str, module: str) -> Any:
     """What ``prepare`` computed ahead for this document, or None."""
     return ctx.data.get("prepared", {}).get(source_id, {}).get(module)
+
+
+def insert_tuples(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """executemany of plain tuples on the session's own connection and transaction.
+
+    A large corpus has millions of rows (mentions, passages, expressions): this is 2.5
+    times faster than ``session.execute(insert(table), dicts)`` (Core builds a dict per
+    row and compiles parameters from it). The column names come from the table, so the
+    statement follows the model."""
+    connection = session.connection()
+    if connection.dialect.paramstyle != "qmark":  # not SQLite: let SQLAlchemy bind
+        session.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
+        return
+    quote = connection.dialect.identifier_preparer.quote
+    names = ", ".join(quote(table.c[c].name) for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    connection.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", rows)
+
+
+@contextlib.contextmanager
+def indexes_built_after(session: Session, table: Table) -> Iterator[None]:
+    """Drop the table's secondary indexes for a bulk insert and build them again after it.
+
+    Sorting millions of rows (mentions, expressions) into their indexes once is about
+    twice as fast as inserting into them row by row; the indexes are created again from
+    their own stored definitions, so the schema is unchanged. (SQLite only; elsewhere a
+    no-op.)
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    indexes = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY rowid",
+        (table.name,),
+    ).fetchall()
+    quote = connection.dialect.identifier_preparer.quote
+    for name, _sql in indexes:
+        connection.exec_driver_sql(f"DROP INDEX {quote(name)}")
+    yield  # (on an error the transaction, with the drops, is rolled back)
+    for _name, sql in indexes:
+        connection.exec_driver_sql(sql)

@@ -4,8 +4,8 @@ Runs after the time-expression and entity stages and takes what they found
 (``ctx.data["timex"]``, ``ctx.data["entities"]``; on a context without them, what
 they stored in ``time_expression``, ``mention`` and ``entity``). Each document's
 candidates are drafted by :func:`prepare` (in a worker process on large corpora);
-their participants, the merging and the catalogue are corpus-wide. Writes ``event``, ``evidence``,
-``participant``, ``phase``, the ``event_rtree`` interval index and
+their participants, the merging and the catalogue are corpus-wide. Writes
+``event``, ``evidence``, ``participant``, ``phase``, the ``event_rtree`` interval index and
 ``entity.event_count``. On the bundled corpus the curated catalogue
 (``resources/curated/events.yaml``) names the key events, fixes merges and
 splits and adds the phases; on imported documents (``ctx.curated`` false) the

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, func, select, update
 
 from db.models import TimeExpression, table_of
-from db.stages import prepared
+from db.stages import indexes_built_after, insert_tuples, prepared
 from db.timex import TimeExpr, tag_document
 
 if TYPE_CHECKING:
@@ -96,15 +96,12 @@ def run(ctx: BuildContext) -> None:
     if rows:
         # Plain tuples through executemany: the ORM's per-row parameter handling cost
         # more than SQLite's insert for the hundreds of thousands of a large corpus.
-        con = ctx.session.connection()
         table = table_of(TimeExpression)
-        quote = con.dialect.identifier_preparer.quote
-        names = ", ".join(quote(table.c[c].name) for c in _COLUMNS)
-        marks = ", ".join("?" for _ in _COLUMNS)
-        con.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", rows)
+        with indexes_built_after(ctx.session, table):
+            insert_tuples(ctx.session, table, _COLUMNS, rows)
         if later:
             # Core executemany on the table (the ORM's bulk update wants primary-key rows).
-            con.execute(
+            ctx.session.connection().execute(
                 update(table)
                 .where(table.c.id == bindparam("tid"))
                 .values(anchor_id=bindparam("aid")),
