@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db import query
 from db.models import EVENT_KINDS
 from db.workspace.effective import EffectiveEvent, NoteRef
 from db.workspace.service import Change
@@ -196,7 +197,11 @@ class AnnotationPanel(QWidget):
         self.kind_combo.setCurrentText(ev.kind)
         self.date_edit.setText(ev.value)
         self.phase_edit.setText(ev.phase_id or "")
-        self.participants.setText(", ".join(f"{e} ({r})" for e, r in ev.participants) or "—")
+        names = query.entity_rows(self.controller.engine, [e for e, _r in ev.participants])
+        self.participants.setText(
+            ", ".join(f"{names[e].name if e in names else e} ({r})" for e, r in ev.participants)
+            or "—"
+        )
         self.notes_model.setStringList(
             [
                 ("[md] " if n.format == "markdown" else "") + f"{n.text} — {n.reviewer}"
