@@ -245,6 +245,15 @@ def source_text(engine: Engine, source_id: str) -> SourceText:
     return SourceText(source_id, row[0], row[1], OffsetMap([(a, b, c, d) for a, b, c, d in reps]))
 
 
+def phases(engine: Engine) -> list[tuple[str, str]]:
+    """(id, title) of every phase, in date order (outer phases before those they contain)."""
+    with Session(engine) as s:
+        rows = s.execute(
+            select(Phase.id, Phase.title).order_by(Phase.earliest, Phase.latest.desc(), Phase.id)
+        ).all()
+    return [(str(i), str(t)) for i, t in rows]
+
+
 def sections(engine: Engine, source_id: str) -> list[SectionRow]:
     """A source's section outline in text order (level-0 body sections included)."""
     with Session(engine) as s:

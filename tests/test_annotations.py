@@ -174,7 +174,8 @@ def test_corrections_from_the_panel_are_one_undoable_step(qtbot: Any, window: QM
     qtbot.keyClicks(panel.title_edit, "Capture of Baku")
     panel.kind_combo.setCurrentText("occupation")
     panel.date_edit.setText("1918-09-15")
-    panel.phase_edit.setText("phase-2")
+    assert panel.phase_combo.currentData() is None  # battle_of_baku has no phase
+    panel.phase_combo.setCurrentIndex(panel.phase_combo.findText("The Battle of Baku"))
     qtbot.mouseClick(panel.apply_button, Qt.MouseButton.LeftButton)
 
     def state() -> tuple[str, str, str, str, str | None]:

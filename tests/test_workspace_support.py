@@ -22,6 +22,7 @@ from db.models import (
     Paragraph,
     Participant,
     Passage,
+    Phase,
     Section,
     Source,
     TimeExpression,
@@ -34,6 +35,11 @@ TEXT = (
     "Shusha burned in March 1920. "
     "Later the Bolsheviks returned to Baku."
 )
+PHASES = [
+    ("phase-1", "The March Days", date(1918, 3, 1).toordinal(), date(1918, 4, 30).toordinal()),
+    ("phase-2", "The Battle of Baku", date(1918, 6, 1).toordinal(), date(1918, 9, 30).toordinal()),
+]
+
 ENTITIES = {
     "baku": ("place", "Baku"),
     "bolsheviks": ("organisation", "Bolsheviks"),
@@ -118,6 +124,8 @@ def make_bundled(path: Path, text: str = TEXT) -> Path:
             )
         for eid, (etype, name) in ENTITIES.items():
             s.add(Entity(id=eid, type=etype, name=name))
+        for pid, title, first, last in PHASES:
+            s.add(Phase(id=pid, title=title, earliest=first, latest=last))
         s.flush()
         spans = sentences(text)
 

@@ -82,8 +82,13 @@ class AnnotationPanel(QWidget):
         self.date_edit = QLineEdit(fix)
         self.date_edit.setObjectName("dateEdit")
         self.date_edit.setPlaceholderText("YYYY, YYYY-MM, YYYY-MM-DD or START/END")
-        self.phase_edit = QLineEdit(fix)
-        self.phase_edit.setObjectName("phaseEdit")
+        # Phases by title (the id is the item's data); "(no phase)" clears it.
+        self.phase_combo = QComboBox(fix)
+        self.phase_combo.setObjectName("phaseCombo")
+        self.phase_combo.setAccessibleName("Phase")
+        self.phase_combo.addItem("(no phase)", None)
+        for pid, title in query.phases(controller.engine):
+            self.phase_combo.addItem(title, pid)
         self.apply_button = QPushButton("Apply corrections", fix)
         self.apply_button.setObjectName("applyCorrections")
         self.apply_button.clicked.connect(self._on_apply_button_clicked)
@@ -91,7 +96,7 @@ class AnnotationPanel(QWidget):
         form.addRow("Title", self.title_edit)
         form.addRow("Kind", self.kind_combo)
         form.addRow("Date", self.date_edit)
-        form.addRow("Phase", self.phase_edit)
+        form.addRow("Phase", self.phase_combo)
         form.addRow(self.apply_button)
         self.participants = QLabel(fix)
         self.participants.setObjectName("participantsLabel")
@@ -196,7 +201,11 @@ class AnnotationPanel(QWidget):
             self.kind_combo.addItem(ev.kind)
         self.kind_combo.setCurrentText(ev.kind)
         self.date_edit.setText(ev.value)
-        self.phase_edit.setText(ev.phase_id or "")
+        at = self.phase_combo.findData(ev.phase_id)
+        if at < 0:  # a phase this database does not have (an imported correction)
+            self.phase_combo.addItem(str(ev.phase_id), ev.phase_id)
+            at = self.phase_combo.count() - 1
+        self.phase_combo.setCurrentIndex(at)
         names = query.entity_rows(self.controller.engine, [e for e, _r in ev.participants])
         self.participants.setText(
             ", ".join(f"{names[e].name if e in names else e} ({r})" for e, r in ev.participants)
@@ -264,7 +273,7 @@ class AnnotationPanel(QWidget):
             "title": (self.title_edit.text().strip(), ev.title),
             "kind": (self.kind_combo.currentText(), ev.kind),
             "date": (self.date_edit.text().strip(), ev.value),
-            "phase": (self.phase_edit.text().strip() or None, ev.phase_id),
+            "phase": (self.phase_combo.currentData(), ev.phase_id),
         }
         changed = {f: new for f, (new, old) in wanted.items() if new != old}
         if not changed:
