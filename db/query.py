@@ -56,14 +56,41 @@ class SourceInfo:
     repair_count: int
 
 
-@dataclass(frozen=True)
 class SourceText:
-    """A source's two texts and the map between their offsets."""
+    """A source's two texts and the map between their offsets.
 
-    id: str
-    original: str
-    normalized: str
-    offsets: OffsetMap
+    The text as the source has it is read on first use: the reading view shows the
+    repaired text, and reading both of a 2 MB document doubled its first opening.
+    """
+
+    __slots__ = ("_engine", "_original", "id", "normalized", "offsets")
+
+    def __init__(
+        self,
+        id: str,
+        original: str | None,
+        normalized: str,
+        offsets: OffsetMap,
+        engine: Engine | None = None,
+    ) -> None:
+        self.id = id
+        self._original = original
+        self.normalized = normalized
+        self.offsets = offsets
+        self._engine = engine
+
+    @property
+    def original(self) -> str:
+        if self._original is None:
+            if self._engine is None:
+                raise ValueError(f"source {self.id!r}: no original text and no database to read")
+            with self._engine.connect() as con:
+                self._original = str(
+                    con.execute(
+                        select(Source.original_text).where(Source.id == self.id)
+                    ).scalar_one()
+                )
+        return self._original
 
 
 @dataclass(frozen=True)
@@ -232,17 +259,19 @@ def sources(engine: Engine) -> list[SourceInfo]:
 
 
 def source_text(engine: Engine, source_id: str) -> SourceText:
-    """A source's original and normalized text with the offset map between them."""
-    with Session(engine) as s:
-        row = s.execute(
-            select(Source.original_text, Source.normalized_text).where(Source.id == source_id)
-        ).one()
+    """A source's normalized text (the original is read when first asked for) with the offset
+    map between them."""
+    with engine.connect() as s:
+        normalized = s.execute(
+            select(Source.normalized_text).where(Source.id == source_id)
+        ).scalar_one()
         reps = s.execute(
             select(Repair.norm_start, Repair.norm_end, Repair.orig_start, Repair.orig_end).where(
                 Repair.source_id == source_id
             )
         ).all()
-    return SourceText(source_id, row[0], row[1], OffsetMap([(a, b, c, d) for a, b, c, d in reps]))
+    offsets = OffsetMap([(a, b, c, d) for a, b, c, d in reps])
+    return SourceText(source_id, None, str(normalized), offsets, engine)
 
 
 def phases(engine: Engine) -> list[tuple[str, str]]:
