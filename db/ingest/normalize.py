@@ -67,11 +67,14 @@ _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
     "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
-_GLUED_YEARS = re.compile(r"(?<![\d,.])(1[0-9]{3})(1[0-9]{3})(?![\d,])")
-_GLUED_NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,})+\b")
+# Each pattern starts with a lookahead for the one character class a match can begin
+# with: the regex engine then skips other positions at once instead of testing the
+# word boundary or lookbehind and the alternatives there (same matches, fewer steps).
+_GLUED_YEARS = re.compile(r"(?=1)(?<![\d,.])(1[0-9]{3})(1[0-9]{3})(?![\d,])")
+_GLUED_NAME = re.compile(r"(?=[A-Z])\b[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,})+\b")
 _NAME_PART = re.compile(r"[A-Z][a-z]+")
-_MONTH_DIGITS = re.compile(rf"\b(?:{_MONTHS})\.? (\d{{3,4}})\b(?!,\d)")
-_DIGITS_MONTH = re.compile(rf"(?<![\d,.])(\d{{3,4}}) (?:{_MONTHS})\b")  # "2728 April"
+_MONTH_DIGITS = re.compile(rf"(?=[A-Z])\b(?:{_MONTHS})\.? (\d{{3,4}})\b(?!,\d)")
+_DIGITS_MONTH = re.compile(rf"(?=\d)(?<![\d,.])(\d{{3,4}}) (?:{_MONTHS})\b")  # "2728 April"
 _PAREN_DIGITS = re.compile(r"\((\d{3,4})\)")
 _KNOWN_CAMEL = {"McCarthy", "MacDonald", "McDonald", "DeGaulle", "LaGuardia", "McKinley"}
 _CAMEL_PREFIXES = (
