@@ -2,14 +2,24 @@
 
 Fusion everywhere, with our own palettes, so the app looks the same on every
 OS and in offscreen screenshots; the system's colour scheme picks the palette
-unless ``--dark``/``--light`` says otherwise.
+unless ``--dark``/``--light`` says otherwise. Scroll bars are drawn flat (a pill on
+the window colour): Fusion's gradients took 0.6 ms per repaint, and every selection
+moves two of them.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleOption,
+    QStyleOptionComplex,
+    QStyleOptionSlider,
+    QWidget,
+)
 
 from db.resources import resource_path
 
@@ -164,10 +174,71 @@ def _dark() -> QPalette:
     return p
 
 
+_SCROLL_BAR = QStyle.ComplexControl.CC_ScrollBar
+_SLIDER = QStyle.SubControl.SC_ScrollBarSlider
+_ARROWS = (
+    (QStyle.SubControl.SC_ScrollBarSubLine, QStyle.PrimitiveElement.PE_IndicatorArrowUp),
+    (QStyle.SubControl.SC_ScrollBarAddLine, QStyle.PrimitiveElement.PE_IndicatorArrowDown),
+)
+_ARROWS_H = (
+    (QStyle.SubControl.SC_ScrollBarSubLine, QStyle.PrimitiveElement.PE_IndicatorArrowLeft),
+    (QStyle.SubControl.SC_ScrollBarAddLine, QStyle.PrimitiveElement.PE_IndicatorArrowRight),
+)
+
+
+class ChronoscopeStyle(QProxyStyle):
+    """Fusion, with flat scroll bars: the same geometry (so clicks land where they did),
+    a rounded slider in the text colour, translucent, darker while hovered or dragged."""
+
+    def __init__(self) -> None:
+        super().__init__("Fusion")
+
+    def drawComplexControl(
+        self,
+        control: QStyle.ComplexControl,
+        option: QStyleOptionComplex,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        if control != _SCROLL_BAR or not isinstance(option, QStyleOptionSlider):
+            super().drawComplexControl(control, option, painter, widget)
+            return
+        pal = option.palette
+        painter.fillRect(option.rect, pal.color(QPalette.ColorRole.Window))
+        horizontal = option.orientation == Qt.Orientation.Horizontal
+        if option.maximum > option.minimum:
+            slider = QRectF(self.subControlRect(_SCROLL_BAR, option, _SLIDER, widget))
+            r = slider.adjusted(1, 3, -1, -3) if horizontal else slider.adjusted(3, 1, -3, -1)
+            colour = QColor(pal.color(QPalette.ColorRole.Text))
+            active = bool(option.activeSubControls & _SLIDER)
+            colour.setAlphaF(0.55 if active else 0.32)
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            radius = min(r.width(), r.height()) / 2
+            painter.drawRoundedRect(r, radius, radius)
+            painter.restore()
+        for sub, arrow in _ARROWS_H if horizontal else _ARROWS:
+            rect = self.subControlRect(_SCROLL_BAR, option, sub, widget)
+            if rect.isEmpty():
+                continue
+            o = QStyleOption()
+            o.rect = rect.adjusted(2, 2, -2, -2)
+            o.palette = pal
+            o.state = option.state
+            self.proxy().drawPrimitive(arrow, o, painter, widget)
+
+
+_style: QStyle | None = None
+
+
 def apply_palette(dark: bool) -> None:
     """Switch the whole application to the light or dark palette."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    app.setStyle("Fusion")
+    global _style
+    _style = ChronoscopeStyle()  # kept referenced: the application does not own it in Python
+    app.setStyle(_style)
     app.setPalette(_dark() if dark else _light())
     app.setProperty("chronoscopeDark", dark)

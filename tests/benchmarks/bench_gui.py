@@ -53,8 +53,10 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _window(qapp: Any, path: Path) -> Any:
     from db.database import readonly_engine
+    from desktop.app import create_application
     from desktop.mainwindow import MainWindow
 
+    create_application(dark=False)  # the app's style, palette and bundled font, as it runs
     engine = readonly_engine(path)
     w = MainWindow(engine, restore_state=False)
     w.resize(1600, 1000)
