@@ -19,6 +19,7 @@ import re
 import sqlite3
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -422,8 +423,13 @@ class _PassageIndexAside:
     ``passage_fts`` there, on the second core, while the main process runs the
     stages; the main process then copies the index's shadow tables. The rows are the
     ones ``rebuild`` writes here, since FTS5 builds them from the same rows, ids and
-    settings. Where processes are not forked (Windows, macOS) or the child fails, the
-    build rebuilds the index itself.
+    settings. If the child fails, the build rebuilds the index itself.
+
+    Only a process with no other thread forks (the command line build): a child forked
+    while another thread (the desktop app's GUI) holds one of SQLite's global mutexes
+    could hang in it, and spawning instead would re-run the main module of a script
+    that does not guard it. Nor on macOS, where forking after the system frameworks
+    are loaded is unsafe, or where processes cannot fork (Windows).
     """
 
     _ATTACHED = "passage_index_aside"
@@ -440,11 +446,15 @@ class _PassageIndexAside:
     def start(
         cls, passages: dict[str, list[PassageRow]], beside: Path
     ) -> _PassageIndexAside | None:
-        if "fork" not in multiprocessing.get_all_start_methods() or sys.platform == "darwin":
-            return None  # (macOS: forking a process that has used system frameworks is unsafe)
+        if (
+            "fork" not in multiprocessing.get_all_start_methods()
+            or sys.platform == "darwin"
+            or threading.active_count() > 1
+        ):
+            return None
         path = beside.with_name(beside.name + ".fts")
         process = multiprocessing.get_context("fork").Process(
-            target=_index_passages, args=(passages, path), daemon=True
+            target=_index_passages, args=(str(path), _passage_fts_ddl(), passages), daemon=True
         )
         process.start()
         return cls(process, path)
@@ -475,11 +485,14 @@ class _PassageIndexAside:
         self.path.unlink(missing_ok=True)
 
 
-def _index_passages(passages: dict[str, list[PassageRow]], path: Path) -> None:
-    """In the forked child: the passages and their FTS5 index, in a file of their own."""
+def _passage_fts_ddl() -> str:
     from db.models import VIRTUAL_TABLES
 
-    ddl = next(d for d in VIRTUAL_TABLES if "passage_fts USING" in d)
+    return next(d for d in VIRTUAL_TABLES if "passage_fts USING" in d)
+
+
+def _index_passages(path: str, fts_ddl: str, passages: dict[str, list[PassageRow]]) -> None:
+    """In the forked child: the passages and their FTS5 index, in a file of their own."""
     con = sqlite3.connect(path, isolation_level=None)
     try:
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-262144"):
@@ -487,10 +500,10 @@ def _index_passages(passages: dict[str, list[PassageRow]], path: Path) -> None:
         con.execute("BEGIN")
         # The columns passage_fts reads from its content table (content='passage').
         con.execute("CREATE TABLE passage (id INTEGER PRIMARY KEY, text TEXT NOT NULL)")
-        con.execute(ddl)
+        con.execute(fts_ddl)
         con.executemany(
             "INSERT INTO passage (id, text) VALUES (?, ?)",
-            ((p.id, p.text) for rows in passages.values() for p in rows),
+            ((p.id, p.text) for found in passages.values() for p in found),
         )
         con.execute("INSERT INTO passage_fts(passage_fts) VALUES ('rebuild')")
         con.execute("COMMIT")
@@ -613,7 +626,11 @@ def _build(
             progress(len(inputs) + 1, steps, "finding dates, names and events")
             run_stages(ctx, cancelled)
             progress(len(inputs) + 2, steps, "indexing")
-            if aside is None or not aside.copy_into(s):
+            copied = aside is not None and aside.copy_into(s)
+            if aside is not None and not copied:
+                code = aside.process.exitcode
+                log(f"full-text index: the child process failed ({code}), rebuilt")
+            if not copied:
                 s.execute(text("INSERT INTO passage_fts(passage_fts) VALUES ('rebuild')"))
             s.execute(
                 insert(Meta),

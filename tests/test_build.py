@@ -256,10 +256,12 @@ def test_full_text_index_built_aside_is_the_one_built_in_place(tmp_path, corpus_
     assert _fts_rows(aside) == _fts_rows(seq)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["aside.sqlite", "seq.sqlite"]
 
-    def fail(*_args: object) -> None:
-        raise OSError("no room for the index")
-
-    monkeypatch.setattr(db.build, "_index_passages", fail)
-    fallback = build_database(corpus_dir, tmp_path / "fallback.sqlite").out
+    # The child cannot create the index.
+    monkeypatch.setattr(
+        db.build, "_passage_fts_ddl", lambda: "CREATE VIRTUAL TABLE passage_fts USING no_such()"
+    )
+    messages: list[str] = []
+    fallback = build_database(corpus_dir, tmp_path / "fallback.sqlite", log=messages.append).out
+    assert any(m.startswith("full-text index: the child process failed") for m in messages)
     assert _fts_rows(fallback) == _fts_rows(seq)
     assert _content_digest(fallback) == _content_digest(seq)
