@@ -20,7 +20,7 @@ import sqlite3
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -363,7 +363,7 @@ def _prepare(path: Path) -> tuple[ParsedDocument, object]:
 
 def _read_documents(
     inputs: list[tuple[Path, CatalogueEntry, str]], cancelled: Callable[[], bool]
-) -> Iterator[tuple[CatalogueEntry, str, ParsedDocument, object | None]]:
+) -> Generator[tuple[CatalogueEntry, str, ParsedDocument, object | None], None, None]:
     """Each input parsed, in order; large corpora in parallel, with the stages' per-document work."""
     paths = [folder / entry.file for folder, entry, _origin in inputs]
     total = sum(p.stat().st_size for p in paths if p.is_file())
@@ -601,19 +601,20 @@ def _build(
         with Session(engine) as s, s.begin():
             ids = {"section": 0, "paragraph": 0, "passage": 0}
             all_passages: dict[str, list[PassageRow]] = {}
-            documents = _read_documents(inputs, cancelled)
-            for ordinal, (entry, origin, doc, ahead) in enumerate(documents):
-                progress(ordinal, steps, f"reading {entry.file}")
-                bytes_read += len(doc.original.encode("utf-8"))
-                warnings.extend(doc.warnings)
-                for w in doc.warnings:
-                    log(f"warning: {w}")
-                parsed.append((entry, doc, origin))
-                if ahead is not None:
-                    prepared[entry.id] = ahead
-                # Stored as it arrives: on a large corpus the workers are still reading
-                # the next documents meanwhile.
-                all_passages[entry.id] = _insert_document(s, ordinal, entry, doc, ids, origin)
+            # (closing: should storing fail, the reading pool stops at once)
+            with contextlib.closing(_read_documents(inputs, cancelled)) as documents:
+                for ordinal, (entry, origin, doc, ahead) in enumerate(documents):
+                    progress(ordinal, steps, f"reading {entry.file}")
+                    bytes_read += len(doc.original.encode("utf-8"))
+                    warnings.extend(doc.warnings)
+                    for w in doc.warnings:
+                        log(f"warning: {w}")
+                    parsed.append((entry, doc, origin))
+                    if ahead is not None:
+                        prepared[entry.id] = ahead
+                    # Stored as it arrives: on a large corpus the workers are still
+                    # reading the next documents meanwhile.
+                    all_passages[entry.id] = _insert_document(s, ordinal, entry, doc, ids, origin)
             progress(len(inputs), steps, "storing the texts")
             if bytes_read >= PARALLEL_MIN_BYTES:
                 aside = _PassageIndexAside.start(all_passages, tmp)
