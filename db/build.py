@@ -547,8 +547,13 @@ def _without_cyclic_gc() -> Iterator[None]:
     mentions, candidates) and creates few reference cycles; each full collection
     walks all of them, which cost a quarter of the main process's time. Reference
     counting still frees everything else; cycles wait for the collector to resume.
-    (Worker processes forked during the build inherit the pause.)
+    (Worker processes forked during the build inherit the pause.) Only a build on the
+    main thread pauses it (the command line): the collector is process-wide, and the
+    desktop app builds imports on a worker thread while its GUI keeps running.
     """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     was_enabled = gc.isenabled()
     gc.disable()
     try:
