@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import json
 import multiprocessing
 import multiprocessing.process
@@ -29,17 +28,14 @@ import yaml
 from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session
 
-from db import __version__
 from db.database import create_schema, writable_engine
 from db.files import FILE_MODE
 from db.ingest import IngestError, ParsedDocument, parse_document
 from db.ingest.pipeline import title_from_text
+from db.inputs import PIPELINE_VERSION, inputs_hash
 from db.models import SCHEMA_VERSION, Meta, Paragraph, Passage, Repair, Section, Source, table_of
 from db.stages import insert_tuples
 from db.yamlio import load_yaml
-
-#: Bump when the pipeline's output changes, so cached databases are rebuilt.
-PIPELINE_VERSION = "1"
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 
@@ -176,29 +172,6 @@ def discover(corpus_dir: Path) -> list[CatalogueEntry]:
         used.add(sid)
         out.append(CatalogueEntry(id=sid, file=f.name))
     return out
-
-
-def inputs_hash(corpus_dir: Path, imported_dir: Path | None = None) -> str:
-    """Hash of everything a build reads: documents, catalogue, curated data, pipeline version."""
-    from db.resources import resource_path
-
-    h = hashlib.sha256()
-    h.update(f"{PIPELINE_VERSION}/{SCHEMA_VERSION}/{__version__}".encode())
-    roots = [corpus_dir, resource_path("curated")]
-    if imported_dir is not None:
-        roots.append(Path(imported_dir))
-    for root in roots:
-        if not root.exists():
-            continue
-        for p in sorted(root.rglob("*")):
-            if p.is_file() and "__pycache__" not in p.parts:
-                h.update(p.relative_to(root).as_posix().encode())
-                h.update(p.read_bytes())
-    # The pipeline's own code is an input too.
-    pkg = Path(__file__).resolve().parent
-    for p in sorted(pkg.rglob("*.py")):
-        h.update(p.read_bytes())
-    return h.hexdigest()
 
 
 def _insert_document(

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from db.build import build_database, inputs_hash
+from db.inputs import inputs_hash
 from db.resources import corpus_dir, is_frozen, resource_path
 
 DB_NAME = "chronoscope.sqlite"
@@ -52,6 +52,8 @@ def ensure_built(
     wanted = inputs_hash(corpus, imported_dir)
     if target.is_file() and stored_hash(target) == wanted:
         return target
+    from db.build import build_database  # the ingest pipeline: only when building
+
     log(f"building {what} into {target} ...")
     build_database(corpus, target, imported_dir=imported_dir, log=log)
     return target

@@ -20,20 +20,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
-
-from db.build import (
-    BuildCancelled,
-    BuildError,
-    BuildReport,
-    build_database,
-    load_catalogue,
-)
 from db.cache import ensure_built
-from db.convert import ConversionError, convert_file
-from db.ingest import IngestError, parse_text
-from db.yamlio import load_yaml
+
+# The ingest pipeline, the converters and YAML load when documents are imported or read:
+# opening the app only asks for the library's database, which checks a hash.
+if TYPE_CHECKING:
+    from db.build import BuildReport
 
 DOCUMENTS = "documents"
 DATABASE = "library.sqlite"
@@ -82,6 +76,8 @@ class Library:
         path = self.documents_dir / "sources.yaml"
         if not path.is_file():
             return []
+        from db.yamlio import load_yaml
+
         raw = load_yaml(path.read_text(encoding="utf-8")) or []
         return [
             ImportedDocument(
@@ -117,6 +113,9 @@ class Library:
         log: Callable[[str], None] = lambda _m: None,
     ) -> ImportReport:
         """Import documents; all of them or none. Raises LibraryError (or BuildCancelled)."""
+        from db.convert import ConversionError, convert_file
+        from db.ingest import IngestError, parse_text
+
         if not paths:
             raise LibraryError("no documents to import.")
         current = self.documents()
@@ -189,6 +188,10 @@ class Library:
         cancelled: Callable[[], bool],
         log: Callable[[str], None],
     ) -> BuildReport:
+        import yaml
+
+        from db.build import BuildCancelled, BuildError, build_database
+
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix="documents.", suffix=".new", dir=self.root))
         tmp_db = staging.with_suffix(".sqlite")
@@ -252,5 +255,7 @@ def _first_heading(text: str) -> str | None:
 
 
 def _bundled_ids(corpus: Path) -> set[str]:
+    from db.build import load_catalogue
+
     entries = load_catalogue(corpus)
     return {e.id for e in entries} if entries else set()

@@ -25,8 +25,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
-from db.build import BuildCancelled
-from db.convert import SUPPORTED_SUFFIXES
 from db.export import DESCRIPTIONS, FORMATS, export
 from db.library import Library, LibraryError
 from desktop.selection import SelectionContext
@@ -50,6 +48,8 @@ class _Worker(QObject):
 
     @Slot()
     def run(self) -> None:
+        from db.build import BuildCancelled  # the pipeline loads when a change is made
+
         try:
             result = self._job(progress=self.progressed.emit, cancelled=lambda: self._cancel)
         except BuildCancelled:
@@ -224,6 +224,8 @@ class LibraryController(QObject):
     # --- menu slots (dialogs) ------------------------------------------------------------
     @Slot()
     def _on_import_action_triggered(self) -> None:
+        from db.convert import SUPPORTED_SUFFIXES  # the converters load when asked for
+
         patterns = " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES)
         paths, _ = QFileDialog.getOpenFileNames(
             self._parent, "Import documents", "", f"Documents ({patterns});;All files (*)"
