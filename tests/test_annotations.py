@@ -514,6 +514,18 @@ def test_notes_on_the_selected_entity_and_passage(window: QMainWindow, prompts: 
     )
     after, undone = undo_redo(ctl, lambda: len(ctl.service.rows(kind="note")))
     assert (after, undone) == (2, 1)
+    # The review panel shows them while the entity and passage are selected.
+    shown = window.findChild(AnnotationPanel).context_notes
+    assert shown.isVisible()
+    who = ctl.service.reviewer
+    assert shown.text().splitlines() == [
+        "On Baku: # Baku",  # as written: a two-line Markdown note
+        f"- capital — {who}",
+        f"On this passage: plain words_with_underscores — {who}",
+    ]
+    ctl.selection.set_entity(None)
+    ctl.selection.set_passage(None)
+    assert not shown.isVisible()
 
 
 def test_rejected_ids_follow_status_changes(window: QMainWindow) -> None:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from db import query
 from db.models import EVENT_KINDS
-from db.workspace.effective import EffectiveEvent, NoteRef
+from db.workspace.effective import EffectiveEvent, NoteRef, notes_on
 from db.workspace.service import Change
 from desktop.annotations.controller import AnnotationController
 from desktop.annotations.history_model import HistoryModel
@@ -150,6 +150,14 @@ class AnnotationPanel(QWidget):
         nl.addLayout(row)
         nl.addWidget(self.tag_edit)
         nl.addWidget(self.tags)
+        # Notes on the selected entity and passage (written from the Annotations menu).
+        self.context_notes = QLabel(notes)
+        self.context_notes.setObjectName("contextNotes")
+        self.context_notes.setAccessibleName("Notes on the selected entity and passage")
+        self.context_notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.context_notes.setWordWrap(True)
+        self.context_notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        nl.addWidget(self.context_notes)
 
         self.history_model = HistoryModel(self)
         self.history_view = QListView(self)
@@ -170,9 +178,12 @@ class AnnotationPanel(QWidget):
         lay.addWidget(self.history_view, 1)
 
         controller.selection.eventChanged.connect(self._on_selection_event_changed)
+        controller.selection.entityChanged.connect(self._on_selection_target_changed)
+        controller.selection.passageChanged.connect(self._on_selection_target_changed)
         controller.changed.connect(self._on_controller_changed)
         controller.progressChanged.connect(lambda p: self.progress.setText(str(p)))
         self.refresh()
+        self.refresh_context_notes()
 
     @property
     def event_id(self) -> str | None:
@@ -258,6 +269,30 @@ class AnnotationPanel(QWidget):
     def _on_controller_changed(self, change: Change) -> None:
         if self.event_id is not None and change.touches_event(self.event_id):
             self.refresh()
+        self.refresh_context_notes()
+
+    @Slot(object, object)
+    def _on_selection_target_changed(self, _current: object, _previous: object) -> None:
+        self.refresh_context_notes()
+
+    def refresh_context_notes(self) -> None:
+        """List the notes on the selected entity and passage (as written, one a line)."""
+        sel = self.controller.selection
+        ws = self.controller.workspace
+        lines: list[str] = []
+        if sel.entity is not None:
+            row = query.entity_rows(self.controller.engine, [sel.entity]).get(sel.entity)
+            name = row.name if row else sel.entity
+            lines += [
+                f"On {name}: {n.text} — {n.reviewer}" for n in notes_on(ws, "entity", sel.entity)
+            ]
+        if sel.passage is not None:
+            lines += [
+                f"On this passage: {n.text} — {n.reviewer}"
+                for n in notes_on(ws, "passage", str(sel.passage))
+            ]
+        self.context_notes.setText("\n".join(lines))
+        self.context_notes.setVisible(bool(lines))
 
     def _on_status_button_clicked(self, status: str) -> None:
         if self.event_id is not None:
