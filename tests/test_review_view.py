@@ -273,3 +273,11 @@ def test_linked_evidence_is_marked_in_the_text_at_once(
     assert f" of {len(taken) + 1}" in pane.nav_label.text()
     ctl.actions["undo"].trigger()
     assert {(a, b) for a, b, kind in pane.highlighted_ranges() if kind == "evidence"} == before
+
+
+def test_the_review_panel_does_not_make_the_window_taller_than_a_laptop_screen(
+    desk: tuple[Any, AnnotationController],
+) -> None:
+    win, _ctl = desk
+    assert win.minimumSizeHint().height() < 700
+    assert win.minimumSize().height() < 700

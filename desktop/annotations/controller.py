@@ -19,12 +19,14 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QFrame,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
     QPlainTextEdit,
+    QScrollArea,
     QUndoView,
     QWidget,
 )
@@ -270,7 +272,15 @@ class AnnotationController(QObject):
         self.panel = AnnotationPanel(self, window)
         panel_dock = QDockWidget("Review", window)
         panel_dock.setObjectName("annotationDock")
-        panel_dock.setWidget(self.panel)
+        # Scrolled, so the panel's full height never sets the window's minimum size: the
+        # window must still fit a 768-pixel-high laptop screen.
+        scroller = QScrollArea(panel_dock)
+        scroller.setObjectName("annotationScroll")
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setWidget(self.panel)
+        panel_dock.setWidget(scroller)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel_dock)
 
         self.undo_view = QUndoView(self.undo_stack)
