@@ -416,7 +416,8 @@ def entity_events(
     if ov.is_empty():
         return rows
     involved = [e for e in ov.events.values() if any(p == entity_id for p, _r in e.participants)]
-    rows = [r for r in rows if r.id not in ov.events or ov.events[r.id] in involved]
+    involved_ids = {e.id for e in involved}
+    rows = [r for r in rows if r.id not in ov.events or r.id in involved_ids]
     return apply_review(engine, rows, filters, involved, limit)
 
 
@@ -675,8 +676,19 @@ def review_of(engine: Engine) -> ReviewOverlay:
     return _reviews.get(engine, EMPTY)
 
 
-def _source_titles(engine: Engine) -> dict[str, str]:
+def source_titles(engine: Engine) -> dict[str, str]:
+    """Source id → title."""
     return {s.id: s.title for s in sources(engine)}
+
+
+def _added_spans(engine: Engine, e: EffectiveEvent, source_id: str | None = None) -> list[Span]:
+    """The evidence the reviewer linked to (or selected for) an event, as spans; only those in
+    ``source_id`` when given."""
+    return [
+        Span(ev.source_id, ev.start, ev.end, e.id, passage_at(engine, ev.source_id, ev.start))
+        for ev in e.evidence
+        if ev.annotation_id is not None and source_id in (None, ev.source_id)
+    ]
 
 
 def _effective_detail(
@@ -697,7 +709,7 @@ def _effective_detail(
             key=lambda p: (p.role == "place", p.name),
         )
     )
-    titles = _source_titles(engine) if any(ev.annotation_id for ev in e.evidence) else {}
+    titles = source_titles(engine) if any(ev.annotation_id for ev in e.evidence) else {}
     added = tuple(
         Account(
             -1,
@@ -716,10 +728,7 @@ def _effective_detail(
     )
     phase_title = base.phase_title if base is not None else None
     if base is None or e.phase_id != base.phase_id:
-        with Session(engine) as s:
-            phase_title = (
-                s.scalar(select(Phase.title).where(Phase.id == e.phase_id)) if e.phase_id else None
-            )
+        phase_title = dict(phases(engine)).get(e.phase_id) if e.phase_id else None
     if base is None:
         return EventDetail(
             e.id,
@@ -783,15 +792,10 @@ def event_links(engine: Engine, event_id: str) -> EventLinks:
     if e is None:
         return base
     spans = list(base.evidence if e.origin != "user" else ())
-    extra = [ev for ev in e.evidence if ev.annotation_id is not None]
+    extra = _added_spans(engine, e)
     if extra:
         order = {s.id: s.ordinal for s in sources(engine)}
-        spans += [
-            Span(
-                ev.source_id, ev.start, ev.end, event_id, passage_at(engine, ev.source_id, ev.start)
-            )
-            for ev in extra
-        ]
+        spans += extra
         spans.sort(key=lambda sp: (order.get(sp.source_id, 1 << 30), sp.start))
     rows = entity_rows(engine, [ent for ent, _role in e.participants])
     places = frozenset(ent for ent, role in e.participants if role == "place")
@@ -897,13 +901,8 @@ def evidence_in_source(
         and (sp.owner not in ov.events or ov.matches(ov.events[sp.owner], filters))
     ]
     for e in ov.events.values():
-        if ov.hidden(e.id) or not ov.matches(e, filters):
-            continue
-        spans += [
-            Span(source_id, ev.start, ev.end, e.id, passage_at(engine, source_id, ev.start))
-            for ev in e.evidence
-            if ev.source_id == source_id and ev.annotation_id is not None
-        ]
+        if not ov.hidden(e.id) and ov.matches(e, filters):
+            spans += _added_spans(engine, e, source_id)
     spans.sort(key=lambda sp: (sp.start, sp.end, sp.owner))
     return spans
 
@@ -919,7 +918,7 @@ def adjacent_event(
     ov = review_of(engine)
     clause = event_clause(filters or Filters(), review=_review_statuses(engine, filters))
     key = tuple_(Event.earliest, Event.id)
-    skip = sorted(set(ov.events) | {e for e in ov.statuses if ov.hidden(e)})
+    skip = sorted(ov.overridden)
     cur: tuple[int, str] | None = None
     with Session(engine) as s:
         if event_id is not None:
@@ -977,18 +976,17 @@ def counts(engine: Engine, filters: Filters | None = None) -> Counts:
     own are.
     """
     ov = review_of(engine)
-    hidden = sorted(e for e in ov.statuses if ov.hidden(e))
-    changed = sorted(ov.events)
+    hidden = ov.hidden_ids
     with Session(engine) as s:
         total = int(s.scalar(select(func.count()).select_from(Event)) or 0)
-        if (filters is None or filters.is_empty()) and not changed:
+        if (filters is None or filters.is_empty()) and not ov.events:
             shown = total - len(hidden)
         else:
             q = select(func.count()).select_from(Event)
             if filters is not None and not filters.is_empty():
                 q = q.where(event_clause(filters, review=_review_statuses(engine, filters)))
-            if hidden or changed:
-                q = q.where(Event.id.not_in(sorted(set(hidden) | set(changed))))
+            if ov.overridden:
+                q = q.where(Event.id.not_in(sorted(ov.overridden)))
             shown = int(s.scalar(q) or 0)
         ents = int(s.scalar(select(func.count()).select_from(Entity)) or 0)
         srcs = int(s.scalar(select(func.count()).select_from(Source)) or 0)

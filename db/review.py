@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from db.filters import UNREVIEWED, Filters
@@ -33,7 +34,8 @@ class ReviewOverlay:
     events: Mapping[str, EffectiveEvent] = field(default_factory=dict)  # changed or the reviewer's
     show_rejected: bool = True
 
-    @property
+    # Derived once per overlay (it is replaced, never changed, on every workspace change).
+    @cached_property
     def rejected(self) -> frozenset[str]:
         return frozenset(e for e, s in self.statuses.items() if s == REJECTED)
 
@@ -43,6 +45,17 @@ class ReviewOverlay:
     def hidden(self, event_id: str) -> bool:
         """Rejected, and the reviewer chose to hide rejected events."""
         return not self.show_rejected and self.statuses.get(event_id) == REJECTED
+
+    @cached_property
+    def hidden_ids(self) -> frozenset[str]:
+        """The events no pane shows (rejected, while rejected events are hidden)."""
+        return frozenset() if self.show_rejected else self.rejected
+
+    @cached_property
+    def overridden(self) -> frozenset[str]:
+        """Bundled events whose stored rows must not be shown as they are: hidden, or
+        replaced by the reviewer's version (queries leave them out and add ``events``)."""
+        return self.hidden_ids | frozenset(self.events)
 
     def dimmed(self, event_id: str) -> bool:
         """Rejected, and shown dimmed."""

@@ -395,7 +395,7 @@ class TimelineQuery:
                 lane.update(days)  # the "Other" lane
             else:
                 per_lane[index[key]] = days
-        return Density(mode, tuple(lanes), index, tuple(_cumulate_days(c) for c in per_lane), None)
+        return Density(mode, tuple(lanes), index, tuple(cumulate_days(c) for c in per_lane), None)
 
     def _labels(self, mode: str, keys: Sequence[str]) -> dict[str | None, str]:
         if not keys:
@@ -589,8 +589,8 @@ def _cumulate(pairs: list[tuple[int, int]]) -> LaneDensity:
     return LaneDensity(tuple(days), tuple(cum))
 
 
-def _cumulate_days(counts: Counter[int]) -> LaneDensity:
-    """``_cumulate`` of events per day given as a Counter (days are unique already)."""
+def cumulate_days(counts: Counter[int]) -> LaneDensity:
+    """Events per day (a Counter) as a lane's cumulative density (as :func:`_cumulate`)."""
     days = sorted(counts)
     return LaneDensity(tuple(days), tuple(accumulate(map(counts.__getitem__, days))))
 

@@ -41,7 +41,6 @@ from db.workspace.effective import (
     effective_event,
     load_overlay,
     progress,
-    rejected_events,
 )
 from db.workspace.exchange import (
     ImportFormatError,
@@ -114,7 +113,6 @@ class AnnotationController(QObject):
         # After a corpus or pipeline update, move anchors to where their quotes are now.
         self.lost: list[Row] = self.service.reanchor_if_needed() or []
         self._text_selection: TextSelection | None = None
-        self._rejected: frozenset[str] | None = None
         self._progress: Progress | None = None  # counting reads every bundled event id
         self.last_error: str | None = None
         self.conflicts: list[tuple[Row, Row]] = []  # (ours, theirs) from the last import
@@ -368,9 +366,7 @@ class AnnotationController(QObject):
     @property
     def rejected_ids(self) -> frozenset[str]:
         """Events the reviewer rejected: panes hide them, or dim them when :attr:`show_rejected`."""
-        if self._rejected is None:
-            self._rejected = rejected_events(self.workspace)
-        return self._rejected
+        return query.review_of(self.engine).rejected
 
     def effective(self, event_id: str) -> EffectiveEvent | None:
         return effective_event(self.engine, self.workspace, event_id)
@@ -708,8 +704,6 @@ class AnnotationController(QObject):
     # --- slots ------------------------------------------------------------------------
     def _on_service_changed(self, change: Change) -> None:
         self._progress = None
-        if change.review:
-            self._rejected = None
         self._apply_overlay()
         self.changed.emit(change)
         if change.review:

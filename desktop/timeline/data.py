@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 from array import array
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from itertools import accumulate, pairwise
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from db.timeline_query import (
     LaneDensity,
     PhaseBand,
     TimelineQuery,
+    cumulate_days,
     focus_clause,
     lane_key,
 )
@@ -106,6 +108,7 @@ class TimelineData:
         self._refresh()
 
     def set_focus(self, focus: Focus) -> None:
+        focus = self._with_statuses(focus)
         if focus == self.focus:
             return
         self.focus = focus
@@ -116,7 +119,13 @@ class TimelineData:
         if review is self.review:
             return
         self.review = review
+        self.focus = self._with_statuses(self.focus)
         self._refresh()
+
+    def _with_statuses(self, focus: Focus) -> Focus:
+        """``focus`` carrying the review statuses its review-status filter reads (if any)."""
+        statuses = self.review.statuses if focus.filters.review_statuses else {}
+        return replace(focus, review=tuple(sorted(statuses.items())))
 
     def reload_review(self) -> None:
         """Pick up the reviewer's latest changes (db.query.set_review)."""
@@ -132,7 +141,7 @@ class TimelineData:
         """The query's density, with hidden, moved and added events counted where they are now."""
         base = self.query.density(self.mode, self.focus)
         ov = self.review
-        touched = sorted(set(ov.events) | {e for e in ov.statuses if ov.hidden(e)})
+        touched = sorted(ov.overridden)
         if not touched:
             return base
         in_focus = (literal(True) if self.focus.is_empty() else focus_clause(self.focus)).label(
@@ -241,7 +250,7 @@ class TimelineData:
         status = self.review.status(event_id)
         title = e.title + (f" ({status})" if status != "unreviewed" else "")
         if info is None:
-            titles = {s.id: s.title for s in db_query.sources(self._engine)}
+            titles = db_query.source_titles(self._engine)
             srcs = tuple(dict.fromkeys(titles.get(ev.source_id, ev.source_id) for ev in e.evidence))
             return EventInfo(
                 e.id, title, e.kind, e.earliest, e.latest, e.precision, e.value, e.value, None, srcs
@@ -410,22 +419,13 @@ def _shifted(
         if not change:
             out.append(lane)
             continue
-        counts: dict[int, int] = {}
+        counts: Counter[int] = Counter()
         prev = 0
         for day, c in zip(lane.days, lane.cum, strict=True):
             counts[day] = c - prev
             prev = c
-        for day, n in change.items():
-            counts[day] = counts.get(day, 0) + n
-        days: list[int] = []
-        cum: list[int] = []
-        total = 0
-        for day in sorted(counts):
-            if counts[day] > 0:
-                total += counts[day]
-                days.append(day)
-                cum.append(total)
-        out.append(LaneDensity(tuple(days), tuple(cum)))
+        counts.update(change)
+        out.append(cumulate_days(+counts))  # + drops the days left with no event
     return tuple(out)
 
 

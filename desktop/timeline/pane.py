@@ -205,7 +205,6 @@ class TimelinePane(QWidget):
     @Slot()
     def _on_selection_reviewChanged(self) -> None:
         self.data.reload_review()
-        self._apply_focus()
         self.canvas.update()
         self.overview.invalidate()
 
@@ -215,8 +214,7 @@ class TimelinePane(QWidget):
         if sel.entity is not None:
             entities.add(sel.entity)
         filters: Filters = sel.filters
-        statuses = self.data.review.statuses if filters.review_statuses else {}
-        self.data.set_focus(Focus(filters, frozenset(entities), tuple(sorted(statuses.items()))))
+        self.data.set_focus(Focus(filters, frozenset(entities)))
         self.canvas.date_filter = (filters.earliest, filters.latest)
         self.overview.date_filter = (filters.earliest, filters.latest)
         self.canvas.update()
